@@ -1,0 +1,17 @@
+namespace Ebpf.ProtocolTracing.Kernel;
+
+/// <summary>
+/// Receives decoded kernel events from an event reader (live ring/perf buffer, or a replayed recording).
+/// Called on the reader's single thread; the payload span is only valid during the call.
+/// </summary>
+internal interface IKernelEventSink
+{
+    void OnOpen(in OpenEvent e);
+
+    void OnClose(in CloseEvent e);
+
+    void OnData(in DataEvent e, ReadOnlySpan<byte> payload);
+
+    /// <summary>The buffer reported <paramref name="count"/> events it had no room for (perf buffer's lost callback).</summary>
+    void OnLost(ulong count);
+}

@@ -1,0 +1,126 @@
+using System.Runtime.InteropServices;
+
+namespace Ebpf.ProtocolTracing.Kernel;
+
+// Byte-for-byte mirror of native/bpf/include/trace_events.h. Change both together.
+
+/// <summary>Constants shared with the BPF programs.</summary>
+internal static class KernelEventLayout
+{
+    public const int Version = 1;
+    public const int MaxChunk = 8192;
+    public const int MaxChunksPerSyscall = 8;
+    public const int HeaderSize = 32;
+    public const int OpenEventSize = 96;
+    public const int CloseEventSize = 48;
+    public const int DataEventHeaderSize = 56;
+}
+
+internal enum KernelEventKind : byte
+{
+    Open = 1,
+    Close = 2,
+    Data = 3,
+}
+
+[Flags]
+internal enum KernelEventFlags : ushort
+{
+    None = 0,
+    Midstream = 1 << 0,
+    Encrypted = 1 << 1,
+}
+
+internal enum KernelRole : byte
+{
+    Unknown = 0,
+    Client = 1,
+    Server = 2,
+}
+
+internal enum KernelSource : byte
+{
+    Read = 1, Write = 2, Readv = 3, Writev = 4, Recvfrom = 5, Sendto = 6,
+    Recvmsg = 7, Sendmsg = 8, Recvmmsg = 9, Sendmmsg = 10, Sendfile = 11,
+}
+
+internal enum KernelCounter
+{
+    EventsSent = 0,
+    EventsLost = 1,
+    BytesLost = 2,
+    ConnectionsOpened = 3,
+    ConnectionTableFull = 4,
+    Count = 8,
+}
+
+[StructLayout(LayoutKind.Sequential, Pack = 1)]
+internal readonly struct KernelConnKey
+{
+    public readonly uint Tgid;
+    public readonly int Fd;
+    public readonly ulong Generation;
+
+    public KernelConnKey(uint tgid, int fd, ulong generation) => (Tgid, Fd, Generation) = (tgid, fd, generation);
+
+    public ConnectionId ToConnectionId() => new((int)Tgid, Fd, Generation);
+}
+
+[StructLayout(LayoutKind.Sequential, Pack = 1)]
+internal struct KernelEventHeader
+{
+    public KernelEventKind Kind;
+    public byte Protocol;
+    public KernelEventFlags Flags;
+    public uint Tid;
+    public ulong TimestampNs;
+    public KernelConnKey Conn;
+}
+
+[StructLayout(LayoutKind.Sequential, Pack = 1)]
+internal unsafe struct OpenEvent
+{
+    public KernelEventHeader Header;
+    public ulong ProcessStartNs;
+    public ushort Family;
+    public ushort LocalPort;
+    public ushort RemotePort;
+    public KernelRole Role;
+    public byte Transport;
+    public fixed byte LocalAddr[16];
+    public fixed byte RemoteAddr[16];
+    public fixed byte Comm[16];
+}
+
+[StructLayout(LayoutKind.Sequential, Pack = 1)]
+internal struct CloseEvent
+{
+    public KernelEventHeader Header;
+    public ulong BytesSent;
+    public ulong BytesReceived;
+}
+
+[StructLayout(LayoutKind.Sequential, Pack = 1)]
+internal struct DataEvent
+{
+    public KernelEventHeader Header;
+    public ulong Position;
+    public uint CapturedLength;
+    public uint OriginalLength;
+    public StreamDirection Direction;
+    public KernelSource Source;
+    public ushort Reserved;
+    public uint Reserved2;
+}
+
+[StructLayout(LayoutKind.Sequential, Pack = 1)]
+internal struct TraceConfig
+{
+    public uint SelfTgid;
+    public uint FilterByPid;
+    public uint ChunkLimit;
+    public uint MaxChunks;
+    public ulong EnabledProtocols;
+    public uint UsePerfBuffer;
+    public uint CaptureAll;
+}

@@ -1,0 +1,38 @@
+namespace Ebpf.ProtocolTracing;
+
+/// <summary>Counters of the whole pipeline. Every byte or event that did not make it is counted here.</summary>
+public sealed record TracerStatistics
+{
+    /// <summary>Events the kernel handed to the buffer.</summary>
+    public ulong KernelEventsSent { get; init; }
+
+    /// <summary>Events the kernel dropped because the buffer was full.</summary>
+    public ulong KernelEventsLost { get; init; }
+
+    /// <summary>Payload bytes inside events the kernel dropped.</summary>
+    public ulong KernelBytesLost { get; init; }
+
+    /// <summary>Events user space read from the buffer.</summary>
+    public ulong EventsRead { get; init; }
+
+    /// <summary>Stream bytes never seen by a parser: capture limits, sendfile, lost events (gaps).</summary>
+    public ulong GapBytes { get; init; }
+
+    /// <summary>Bytes dropped while looking for the next frame boundary after a gap or invalid data.</summary>
+    public ulong ResyncSkippedBytes { get; init; }
+
+    /// <summary>Bytes dropped because a connection or the whole tracker went over its memory cap.</summary>
+    public ulong BytesDroppedOverMemoryCap { get; init; }
+
+    /// <summary>Connections currently tracked in user space.</summary>
+    public long ConnectionsTracked { get; init; }
+
+    /// <summary>Records produced by the parsers.</summary>
+    public ulong RecordsProduced { get; init; }
+
+    /// <summary>Records dropped because the reader of <see cref="IProtocolTracer.ReadRecordsAsync"/> fell behind.</summary>
+    public ulong RecordsDropped { get; init; }
+
+    /// <summary>Times a parser reported bytes it could not parse.</summary>
+    public ulong ParseFailures { get; init; }
+}

@@ -1,0 +1,64 @@
+using Ebpf.ProtocolTracing;
+using Ebpf.ProtocolTracing.Hosting;
+using Ebpf.ProtocolTracing.Parsing;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers protocol tracing in a service collection.</summary>
+public static class ProtocolTracingServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers <see cref="IProtocolTracer"/>, its validated options, the built-in parsers and a hosted
+    /// service that attaches the probes when the host starts and detaches them when it stops.
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configure">Sets the tracer's options; may be called again through <c>services.Configure&lt;ProtocolTracingOptions&gt;</c>.</param>
+    /// <returns>A builder to add parsers and configure the built-in ones.</returns>
+    /// <remarks>
+    /// Every registration is a <c>TryAdd</c>: register your own <see cref="IProtocolTracer"/> first to
+    /// replace it. Calling this twice is harmless. Bad options fail host start with the option's name.
+    /// </remarks>
+    /// <example>
+    /// <code>
+    /// builder.Services.AddProtocolTracing(o => o.ProcessIds.Add(myServerPid));
+    /// // later, in a BackgroundService:
+    /// await foreach (var record in tracer.ReadRecordsAsync(stoppingToken))
+    ///     logger.LogInformation("{Record}", record);
+    /// </code>
+    /// </example>
+    public static IProtocolTracingBuilder AddProtocolTracing(this IServiceCollection services, Action<ProtocolTracingOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+
+        var options = services.AddOptionsWithValidateOnStart<ProtocolTracingOptions>();
+        if (configure is not null)
+            options.Configure(configure);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ProtocolTracingOptions>, ProtocolTracingOptionsValidator>());
+
+        services.TryAddSingleton<IProtocolTracer, ProtocolTracer>();
+        services.AddHostedService<ProtocolTracingHostedService>();
+        return new ProtocolTracingBuilder(services);
+    }
+
+    /// <summary>
+    /// Adds a protocol parser that gets the same data path as the built-in ones. Adding the same parser
+    /// type twice adds it once.
+    /// </summary>
+    /// <typeparam name="TParser">The parser; created once, as a singleton, by the container.</typeparam>
+    /// <param name="builder">The builder returned by <see cref="AddProtocolTracing"/>.</param>
+    /// <returns>The same builder.</returns>
+    /// <example>
+    /// <code>
+    /// services.AddProtocolTracing(o => o.ParserPorts[9000] = "lineproto").AddParser&lt;LineProtocolParser&gt;();
+    /// </code>
+    /// </example>
+    public static IProtocolTracingBuilder AddParser<TParser>(this IProtocolTracingBuilder builder)
+        where TParser : class, IProtocolParser
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IProtocolParser, TParser>());
+        return builder;
+    }
+}

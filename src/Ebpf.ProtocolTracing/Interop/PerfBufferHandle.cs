@@ -1,0 +1,41 @@
+using System.Runtime.InteropServices;
+
+namespace Ebpf.ProtocolTracing.Interop;
+
+/// <summary>
+/// Owns a <c>struct perf_buffer</c> and the <see cref="GCHandle"/> its callback uses as context. The
+/// GC handle is freed only after libbpf has freed the buffer, so a callback can never see a dead context.
+/// </summary>
+internal sealed class PerfBufferHandle : SafeHandle
+{
+    private GCHandle context;
+
+    /// <summary>Creates an invalid handle (for marshalling).</summary>
+    public PerfBufferHandle()
+        : base(nint.Zero, ownsHandle: true)
+    {
+    }
+
+    /// <summary>Takes ownership of <paramref name="perfBuffer"/> and of <paramref name="callbackContext"/>.</summary>
+    public PerfBufferHandle(nint perfBuffer, GCHandle callbackContext)
+        : base(nint.Zero, ownsHandle: true)
+    {
+        SetHandle(perfBuffer);
+        context = callbackContext;
+    }
+
+    /// <inheritdoc />
+    public override bool IsInvalid => handle == nint.Zero;
+
+    /// <inheritdoc />
+    protected override bool ReleaseHandle()
+    {
+        LibBpf.PerfBufferFree(handle);
+        if (context.IsAllocated)
+        {
+            context.Free();
+        }
+
+        return true;
+    }
+}

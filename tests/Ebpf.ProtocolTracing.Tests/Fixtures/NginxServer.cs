@@ -1,0 +1,129 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace Ebpf.ProtocolTracing.Tests.Fixtures;
+
+/// <summary>
+/// A private nginx (the distribution's binary) on a free loopback port, in a temporary prefix, as one
+/// process (<c>master_process off</c>) so its pid is the pid that accepts and serves the connections.
+/// </summary>
+/// <remarks>
+/// Serves <c>/index.html</c> (static, <see cref="IndexBody"/>) and <c>/created</c>
+/// (<c>return 201</c>, any method). Killed and its directory removed on dispose.
+/// </remarks>
+internal sealed class NginxServer : IAsyncDisposable
+{
+    public const string IndexBody = "hello from nginx\n";
+    public const string CreatedBody = "created\n";
+
+    private readonly Process _process;
+    private readonly string _prefix;
+
+    private NginxServer(Process process, string prefix, int port)
+    {
+        _process = process;
+        _prefix = prefix;
+        Port = port;
+    }
+
+    /// <summary>The loopback port nginx listens on.</summary>
+    public int Port { get; }
+
+    /// <summary>The pid of the nginx process that accepts and serves connections.</summary>
+    public int Pid => _process.Id;
+
+    /// <summary>A URL on this server, e.g. <c>Url("/index.html")</c>.</summary>
+    public string Url(string pathAndQuery) => $"http://127.0.0.1:{Port}{pathAndQuery}";
+
+    public static async Task<NginxServer> StartAsync()
+    {
+        var prefix = Directory.CreateTempSubdirectory("nginx-test-").FullName;
+        var port = FreeTcpPort.Find();
+        Directory.CreateDirectory(Path.Combine(prefix, "html"));
+        await File.WriteAllTextAsync(Path.Combine(prefix, "html", "index.html"), IndexBody);
+        var config = Path.Combine(prefix, "nginx.conf");
+        await File.WriteAllTextAsync(config, Config(prefix, port));
+
+        var start = new ProcessStartInfo("nginx")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        // -e: the early error log, which would otherwise go to /var/log/nginx before the config is read.
+        foreach (var argument in new[] { "-p", prefix, "-c", config, "-e", Path.Combine(prefix, "error.log") })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        Process process;
+        try
+        {
+            process = Process.Start(start) ?? throw new InvalidOperationException("nginx did not start");
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            Directory.Delete(prefix, recursive: true);
+            throw new InvalidOperationException("nginx is not installed: run scripts/install-prerequisites.sh (apt-get install nginx)", e);
+        }
+
+        var server = new NginxServer(process, prefix, port);
+        if (!await FreeTcpPort.WaitUntilListeningAsync(port, () => !process.HasExited, TestTimeouts.Process))
+        {
+            var log = server.ReadErrorLog();
+            await server.DisposeAsync();
+            throw new InvalidOperationException($"nginx did not listen on 127.0.0.1:{port} within {TestTimeouts.Process.TotalSeconds} s. error.log:\n{log}");
+        }
+
+        return server;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+                using var timer = new CancellationTokenSource(TestTimeouts.Process);
+                await _process.WaitForExitAsync(timer.Token);
+            }
+        }
+        finally
+        {
+            _process.Dispose();
+            Directory.Delete(_prefix, recursive: true);
+        }
+    }
+
+    private string ReadErrorLog()
+    {
+        var path = Path.Combine(_prefix, "error.log");
+        return File.Exists(path) ? File.ReadAllText(path) : "(none)";
+    }
+
+    private static string Config(string prefix, int port) => string.Create(CultureInfo.InvariantCulture, $$"""
+        daemon off;
+        master_process off;
+        worker_processes 1;
+        pid {{prefix}}/nginx.pid;
+        error_log {{prefix}}/error.log warn;
+        events { worker_connections 64; }
+        http {
+            access_log off;
+            client_body_temp_path {{prefix}}/client_body;
+            proxy_temp_path {{prefix}}/proxy;
+            fastcgi_temp_path {{prefix}}/fastcgi;
+            uwsgi_temp_path {{prefix}}/uwsgi;
+            scgi_temp_path {{prefix}}/scgi;
+            keepalive_timeout 30s;
+            server {
+                listen 127.0.0.1:{{port}};
+                root {{prefix}}/html;
+                default_type text/plain;
+                location = /created { return 201 "{{CreatedBody.TrimEnd('\n')}}\n"; }
+                location / { }
+            }
+        }
+        """);
+}

@@ -1,0 +1,170 @@
+using System.Diagnostics;
+using System.Reflection;
+using System.Text.Json;
+
+namespace Ebpf.ProtocolTracing.Tests.Fixtures;
+
+/// <summary>
+/// Runs the sample app <c>samples/LineProtocol.Tracer</c> as a child process, as a user would, and
+/// collects the JSON lines it prints for each record.
+/// </summary>
+internal sealed class SampleTracerProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly List<JsonElement> _records = [];
+    private readonly List<string> _diagnostics = [];
+    private readonly TaskCompletionSource _attached = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private SampleTracerProcess(Process process)
+    {
+        _process = process;
+        _process.OutputDataReceived += (_, e) => OnOutput(e.Data);
+        _process.ErrorDataReceived += (_, e) => OnDiagnostic(e.Data);
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+    }
+
+    /// <summary>Starts the sample tracer on <paramref name="port"/> for <paramref name="pid"/> and waits until it is attached.</summary>
+    public static async Task<SampleTracerProcess> StartAsync(int port, int pid)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in new[] { await FindSampleAsync(), "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--pid", pid.ToString(System.Globalization.CultureInfo.InvariantCulture) })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        var sample = new SampleTracerProcess(Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start"));
+        var exited = sample._process.WaitForExitAsync();
+        var first = await Task.WhenAny(sample._attached.Task, exited, Task.Delay(TestTimeouts.Attach));
+        if (first != sample._attached.Task)
+        {
+            var why = first == exited ? $"exited with {sample._process.ExitCode}" : $"was not attached after {TestTimeouts.Attach.TotalSeconds} s";
+            var output = sample.Diagnostics();
+            await sample.DisposeAsync();
+            Assert.Fail($"the sample tracer {why}. stderr:\n{output}");
+        }
+
+        return sample;
+    }
+
+    /// <summary>Waits until at least <paramref name="count"/> printed records match, and returns the matching ones in order.</summary>
+    public async Task<IReadOnlyList<JsonElement>> WaitForAsync(Func<JsonElement, bool> match, int count)
+    {
+        var deadline = DateTime.UtcNow + TestTimeouts.Records;
+        while (true)
+        {
+            List<JsonElement> matching;
+            lock (_records)
+            {
+                matching = _records.Where(match).ToList();
+            }
+
+            if (matching.Count >= count)
+            {
+                return matching;
+            }
+
+            if (DateTime.UtcNow > deadline || _process.HasExited)
+            {
+                string all;
+                lock (_records)
+                {
+                    all = string.Join("\n  ", _records);
+                }
+
+                Assert.Fail($"waited for {count} matching records from the sample tracer, got {matching.Count}.\nrecords:\n  {all}\nstderr:\n{Diagnostics()}");
+            }
+
+            await Task.Delay(20);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            using var timer = new CancellationTokenSource(TestTimeouts.Process);
+            await _process.WaitForExitAsync(timer.Token);
+        }
+
+        _process.Dispose();
+    }
+
+    private void OnOutput(string? line)
+    {
+        if (string.IsNullOrWhiteSpace(line))
+        {
+            return;
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(line);
+            lock (_records)
+            {
+                _records.Add(document.RootElement.Clone());
+            }
+        }
+        catch (JsonException)
+        {
+            // Not a record: keep it with the diagnostics, where a failure message shows it.
+            OnDiagnostic("stdout: " + line);
+        }
+    }
+
+    private void OnDiagnostic(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_diagnostics)
+        {
+            _diagnostics.Add(line);
+        }
+
+        if (line.Contains("attached", StringComparison.Ordinal))
+        {
+            _attached.TrySetResult();
+        }
+    }
+
+    private string Diagnostics()
+    {
+        lock (_diagnostics)
+        {
+            return string.Join('\n', _diagnostics);
+        }
+    }
+
+    // The sample is built with the solution, in the test's configuration; build it when it is missing
+    // (the test project alone was built).
+    private static async Task<string> FindSampleAsync()
+    {
+        var configuration = typeof(SampleTracerProcess).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
+        var root = new DirectoryInfo(AppContext.BaseDirectory);
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "Ebpf.ProtocolTracing.sln")))
+        {
+            root = root.Parent;
+        }
+
+        Assert.True(root is not null, $"the repository root (with Ebpf.ProtocolTracing.sln) is not above {AppContext.BaseDirectory}");
+        var project = Path.Combine(root.FullName, "samples", "LineProtocol.Tracer");
+        var dll = Path.Combine(project, "bin", configuration, "net10.0", "LineProtocol.Tracer.dll");
+        if (!File.Exists(dll))
+        {
+            var build = await ProcessRun.RunAsync("dotnet", ["build", project, "-c", configuration, "-nologo", "-v", "q"], TimeSpan.FromMinutes(5));
+            Assert.True(build.ExitCode == 0, $"building {project} failed:\n{build.StandardOutput}\n{build.StandardError}");
+        }
+
+        return dll;
+    }
+}

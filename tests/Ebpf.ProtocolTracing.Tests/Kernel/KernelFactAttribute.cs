@@ -42,6 +42,6 @@ public static class KernelTestEnvironment
 
 /// <summary>Tests that load BPF programs share the kernel and must not run at the same time.</summary>
 [CollectionDefinition("Kernel", DisableParallelization = true)]
-public sealed class KernelCollection
+public sealed class KernelTestGroup
 {
 }

@@ -3,27 +3,548 @@ using Ebpf.ProtocolTracing.Parsing;
 
 namespace Ebpf.ProtocolTracing.Http;
 
-/// <summary>One connection's HTTP/1.x state.</summary>
-internal sealed class HttpConnectionParser(IParseContext context, HttpParserOptions options) : IConnectionParser
+/// <summary>
+/// One connection's HTTP/1.x state: reads both streams message by message (RFC 9112 6.3 decides each
+/// body's length), consumes body bytes as they arrive, and hands finished exchanges to the matcher.
+/// </summary>
+/// <remarks>
+/// On <see cref="ParseStatus.Invalid"/> the consumed position is one byte past the start of the bad
+/// message, so a resync never finds the same bad start again.
+/// </remarks>
+internal sealed class HttpConnectionParser : IConnectionParser
 {
-    private readonly IParseContext _context = context;
-    private readonly HttpParserOptions _options = options;
+    /// <summary>Longest chunk-size line (size and extensions) accepted.</summary>
+    private const int MaxChunkSizeLine = 4096;
+
+    private readonly IParseContext _context;
+    private readonly HttpParserOptions _options;
+    private readonly HttpExchangeMatcher _matcher;
+    private readonly HttpStreamState[] _streams = [new(), new()];
+    private bool _stopped;
+
+    public HttpConnectionParser(IParseContext context, HttpParserOptions options)
+    {
+        _context = context;
+        _options = options;
+        _matcher = new HttpExchangeMatcher(context, options.MaxPendingRequests);
+    }
 
     public ParseStatus Parse(StreamDirection direction, ReadOnlySequence<byte> data, long streamPosition, out SequencePosition consumed)
     {
-        consumed = data.Start;
+        if (_stopped)
+        {
+            consumed = data.Start;
+            return ParseStatus.Stop;
+        }
+
+        var stream = _streams[(int)direction];
+        long offset = 0;
+        var status = ParseStatus.Continue;
+        while (status == ParseStatus.Continue)
+        {
+            var rest = data.Slice(offset);
+            long before = offset;
+            status = Step(direction, stream, rest, streamPosition + offset, ref offset);
+            if (status == ParseStatus.Continue && offset == before && !MovesWithoutBytes(stream.Phase))
+            {
+                break;
+            }
+        }
+
+        if (status == PauseStatus)
+        {
+            status = ParseStatus.Continue;
+        }
+        else if (status == ParseStatus.Invalid)
+        {
+            // Resync strictly after the bad message's first byte.
+            offset = Math.Min(offset + 1, data.Length);
+        }
+
+        consumed = data.GetPosition(offset);
+        return status;
+    }
+
+    /// <summary>Phases that may change without consuming a byte, so the loop must run again.</summary>
+    private static bool MovesWithoutBytes(HttpStreamPhase phase) => phase is HttpStreamPhase.Idle or HttpStreamPhase.Head;
+
+    private ParseStatus Step(StreamDirection direction, HttpStreamState stream, ReadOnlySequence<byte> rest, long position, ref long offset)
+    {
+        switch (stream.Phase)
+        {
+            case HttpStreamPhase.Idle:
+                {
+                    long skipped = SkipLineEnds(rest);
+                    offset += skipped;
+                    if (skipped == rest.Length)
+                    {
+                        return Pause();
+                    }
+
+                    stream.Phase = HttpStreamPhase.Head;
+                    stream.Scanner = HttpHeadScanner.Create();
+                    stream.MessageStart = position + skipped;
+                    return ParseStatus.Continue;
+                }
+
+            case HttpStreamPhase.Head:
+                return ReadHead(direction, stream, rest, ref offset);
+
+            case HttpStreamPhase.FixedBody:
+            case HttpStreamPhase.ChunkData:
+                {
+                    long take = Math.Min(stream.Remaining, rest.Length);
+                    if (take == 0)
+                    {
+                        return Pause();
+                    }
+
+                    stream.Message!.Body.Append(rest.Slice(0, take));
+                    stream.Remaining -= take;
+                    offset += take;
+                    if (stream.Remaining == 0)
+                    {
+                        EndBodyPart(direction, stream);
+                    }
+
+                    return ParseStatus.Continue;
+                }
+
+            case HttpStreamPhase.ChunkSize:
+                return ReadChunkSize(direction, stream, rest, ref offset);
+
+            case HttpStreamPhase.ChunkDataEnd:
+                return ReadChunkDataEnd(direction, stream, rest, ref offset);
+
+            case HttpStreamPhase.Trailers:
+                return ReadTrailerLine(direction, stream, rest, ref offset);
+
+            case HttpStreamPhase.UntilClose:
+                stream.Message!.Body.Append(rest);
+                offset += rest.Length;
+                return Pause();
+
+            case HttpStreamPhase.AwaitingUpgrade:
+                if (stream.Message is null || stream.Message.StaysHttp)
+                {
+                    stream.Reset();
+                    return rest.IsEmpty ? Pause() : ParseStatus.Continue;
+                }
+
+                return Pause();
+
+            default:
+                return Pause();
+        }
+    }
+
+    /// <summary>Internal outcome of a step: more bytes are needed; reported as <see cref="ParseStatus.Continue"/>.</summary>
+    private const ParseStatus PauseStatus = (ParseStatus)(-1);
+
+    /// <summary>Stops the loop: more bytes are needed.</summary>
+    private static ParseStatus Pause() => PauseStatus;
+
+    private ParseStatus ReadHead(StreamDirection direction, HttpStreamState stream, ReadOnlySequence<byte> rest, ref long offset)
+    {
+        var scan = HttpHeadScanner.Scan(ref stream.Scanner, rest, _options.MaxHeaderBytes, _options.MaxHeaderCount);
+        if (scan == HeadScanStatus.NeedMoreData)
+        {
+            return Pause();
+        }
+
+        if (scan == HeadScanStatus.Invalid || !_matcher.Accepts(direction, stream.Scanner.Kind))
+        {
+            LoseStream(direction, stream);
+            return ParseStatus.Invalid;
+        }
+
+        var head = rest.Slice(0, stream.Scanner.HeadLength);
+        offset += stream.Scanner.HeadLength;
+        return stream.Scanner.Kind == HttpMessageKind.Request
+            ? StartRequest(direction, stream, head)
+            : StartResponse(direction, stream, head);
+    }
+
+    private ParseStatus StartRequest(StreamDirection direction, HttpStreamState stream, in ReadOnlySequence<byte> head)
+    {
+        ref var scan = ref stream.Scanner;
+
+        // A request with a transfer coding other than a final chunked has no knowable length (RFC 9112 6.3).
+        if (scan.HasTransferEncoding && !scan.IsChunked)
+        {
+            LoseStream(direction, stream);
+            return ParseStatus.Invalid;
+        }
+
+        var request = NewMessage(direction, stream, head);
+        request.IsHeadMethod = scan.IsHeadMethod;
+        request.IsConnectMethod = scan.IsConnectMethod;
+        request.MayLeaveHttp = scan.IsConnectMethod || scan.HasUpgrade;
+        _matcher.AddRequest(request);
+        stream.Message = request;
+        BeginBody(direction, stream, scan.HasTransferEncoding ? -2 : Math.Max(scan.ContentLength, 0));
         return ParseStatus.Continue;
     }
 
-    public bool OnGap(StreamDirection direction, long length) => false;
+    private ParseStatus StartResponse(StreamDirection direction, HttpStreamState stream, in ReadOnlySequence<byte> head)
+    {
+        ref var scan = ref stream.Scanner;
+        int status = scan.StartLine.StatusCode;
+        if (status is >= 100 and < 200 and not 101)
+        {
+            // Interim (e.g. 100 Continue): the final response still follows for the same request.
+            stream.Reset();
+            return ParseStatus.Continue;
+        }
+
+        var response = NewMessage(direction, stream, head);
+        var request = _matcher.TakeRequestFor(response);
+        stream.Message = response;
+        stream.Request = request;
+
+        if (status == 101 || (request is { IsConnectMethod: true } && status is >= 200 and < 300))
+        {
+            // The connection leaves HTTP/1.x: what follows is another protocol or a tunnel.
+            _matcher.Emit(request, response, lost: false);
+            stream.Reset();
+            _stopped = true;
+            return ParseStatus.Stop;
+        }
+
+        if (request is not null)
+        {
+            request.StaysHttp = true;
+        }
+
+        long length = request is { IsHeadMethod: true } || status is 204 or 304 ? 0
+            : scan.HasTransferEncoding ? (scan.IsChunked ? -2 : -1)
+            : scan.ContentLength;
+        BeginBody(direction, stream, length);
+        return ParseStatus.Continue;
+    }
+
+    /// <summary>Starts reading a body: a length, -1 for until close, -2 for chunked.</summary>
+    private void BeginBody(StreamDirection direction, HttpStreamState stream, long length)
+    {
+        switch (length)
+        {
+            case -2:
+                stream.Phase = HttpStreamPhase.ChunkSize;
+                break;
+            case -1:
+                stream.Phase = HttpStreamPhase.UntilClose;
+                break;
+            case 0:
+                EndMessage(direction, stream);
+                break;
+            default:
+                stream.Message!.Body.ExpectLength(length);
+                stream.Remaining = length;
+                stream.Phase = HttpStreamPhase.FixedBody;
+                break;
+        }
+    }
+
+    private HttpMessage NewMessage(StreamDirection direction, HttpStreamState stream, in ReadOnlySequence<byte> head)
+    {
+        var message = new HttpMessage(stream.Scanner.Kind, _context.TimeAt(direction, stream.MessageStart), _options.MaxBodyBytes);
+        HttpHeadReader.Read(message, head, stream.Scanner, _options.RedactSecrets);
+        return message;
+    }
+
+    private void EndBodyPart(StreamDirection direction, HttpStreamState stream)
+    {
+        if (stream.Phase == HttpStreamPhase.ChunkData)
+        {
+            stream.Phase = HttpStreamPhase.ChunkDataEnd;
+        }
+        else
+        {
+            EndMessage(direction, stream);
+        }
+    }
+
+    /// <summary>A message is complete: a response finishes its exchange; a request just waits.</summary>
+    private void EndMessage(StreamDirection direction, HttpStreamState stream)
+    {
+        var message = stream.Message!;
+        if (message.Kind == HttpMessageKind.Response)
+        {
+            _matcher.Emit(stream.Request, message, lost: false);
+            stream.Reset();
+            return;
+        }
+
+        stream.Reset();
+        if (message.MayLeaveHttp && !message.StaysHttp)
+        {
+            stream.Phase = HttpStreamPhase.AwaitingUpgrade;
+            stream.Message = message;
+        }
+
+    }
+
+    private ParseStatus ReadChunkSize(StreamDirection direction, HttpStreamState stream, ReadOnlySequence<byte> rest, ref long offset)
+    {
+        if (!TryReadLine(rest, MaxChunkSizeLine, out var line, out long lineLength, out bool tooLong))
+        {
+            return tooLong ? Fail(direction, stream) : Pause();
+        }
+
+        // chunk-size [ chunk-ext ]: the extensions are skipped, they carry nothing the record keeps.
+        int digits = line.IndexOfAnyExcept(HttpCharacters.HexDigit);
+        if (digits < 0)
+        {
+            digits = line.Length;
+        }
+
+        if (digits == 0 || digits > 15 || (digits < line.Length && line[digits] is not ((byte)';' or (byte)' ' or (byte)'\t')))
+        {
+            return Fail(direction, stream);
+        }
+
+        long size = 0;
+        foreach (byte b in line[..digits])
+        {
+            size = (size << 4) | (long)HexValue(b);
+        }
+
+        offset += lineLength;
+        if (size == 0)
+        {
+            stream.Phase = HttpStreamPhase.Trailers;
+            stream.TrailerBytes = 0;
+        }
+        else
+        {
+            stream.Remaining = size;
+            stream.Phase = HttpStreamPhase.ChunkData;
+        }
+
+        return ParseStatus.Continue;
+    }
+
+    private ParseStatus ReadChunkDataEnd(StreamDirection direction, HttpStreamState stream, ReadOnlySequence<byte> rest, ref long offset)
+    {
+        if (rest.IsEmpty)
+        {
+            return Pause();
+        }
+
+        Span<byte> end = stackalloc byte[2];
+        int available = (int)Math.Min(rest.Length, 2);
+        rest.Slice(0, available).CopyTo(end);
+        if (end[0] == (byte)'\n')
+        {
+            offset += 1;
+        }
+        else if (end[0] != (byte)'\r' || (available == 2 && end[1] != (byte)'\n'))
+        {
+            return Fail(direction, stream);
+        }
+        else if (available < 2)
+        {
+            return Pause();
+        }
+        else
+        {
+            offset += 2;
+        }
+
+        stream.Phase = HttpStreamPhase.ChunkSize;
+        return ParseStatus.Continue;
+    }
+
+    private ParseStatus ReadTrailerLine(StreamDirection direction, HttpStreamState stream, ReadOnlySequence<byte> rest, ref long offset)
+    {
+        int budget = _options.MaxHeaderBytes - stream.TrailerBytes;
+        if (!TryReadLine(rest, budget, out var line, out long lineLength, out bool tooLong))
+        {
+            return tooLong ? Fail(direction, stream) : Pause();
+        }
+
+        offset += lineLength;
+        stream.TrailerBytes += (int)lineLength;
+        if (line.IsEmpty)
+        {
+            EndMessage(direction, stream);
+            return ParseStatus.Continue;
+        }
+
+        // Trailer fields are validated for framing but not kept.
+        int colon = line.IndexOf((byte)':');
+        return colon > 0 && HttpCharacters.IsToken(line[..colon]) && HttpCharacters.IsFieldValue(line[(colon + 1)..])
+            ? ParseStatus.Continue
+            : Fail(direction, stream);
+    }
+
+    /// <summary>Reads one line (without CR/LF) of at most <paramref name="maxLength"/> bytes including its end.</summary>
+    private static bool TryReadLine(in ReadOnlySequence<byte> rest, int maxLength, out ReadOnlySpan<byte> line, out long lineLength, out bool tooLong)
+    {
+        var window = rest.Length > maxLength ? rest.Slice(0, maxLength) : rest;
+        line = default;
+        lineLength = 0;
+        tooLong = false;
+        var found = window.PositionOf((byte)'\n');
+        if (found is null)
+        {
+            tooLong = window.Length >= maxLength;
+            return false;
+        }
+
+        var lineBytes = window.Slice(0, found.Value);
+        lineLength = lineBytes.Length + 1;
+        line = HttpCharacters.WithoutCarriageReturn(lineBytes.IsSingleSegment ? lineBytes.FirstSpan : lineBytes.ToArray());
+        return true;
+    }
+
+    private static int HexValue(byte b) => b <= '9' ? b - '0' : (b | 0x20) - 'a' + 10;
+
+    private static long SkipLineEnds(in ReadOnlySequence<byte> rest)
+    {
+        long skipped = 0;
+        foreach (var segment in rest)
+        {
+            int index = segment.Span.IndexOfAnyExcept((byte)'\r', (byte)'\n');
+            if (index >= 0)
+            {
+                return skipped + index;
+            }
+
+            skipped += segment.Length;
+        }
+
+        return skipped;
+    }
+
+    private ParseStatus Fail(StreamDirection direction, HttpStreamState stream)
+    {
+        LoseStream(direction, stream);
+        return ParseStatus.Invalid;
+    }
+
+    /// <summary>
+    /// The stream lost its place (a gap it could not absorb, or bytes that are not HTTP): the message in
+    /// progress is finished as lost and the matcher learns that messages may be missing.
+    /// </summary>
+    private void LoseStream(StreamDirection direction, HttpStreamState stream)
+    {
+        var message = stream.Message;
+        bool carriesRequests = _matcher.RequestDirection is { } requestDirection
+            ? requestDirection == direction
+            : stream.Scanner.Kind == HttpMessageKind.Request;
+        if (message is not null && stream.Phase != HttpStreamPhase.AwaitingUpgrade)
+        {
+            message.DataLost = true;
+            if (message.Kind == HttpMessageKind.Response)
+            {
+                _matcher.Emit(stream.Request, message, lost: true);
+            }
+        }
+        else if (message is not null)
+        {
+            // Bytes after a protocol-switching request are not HTTP: let the request stream go on after a resync.
+            message.StaysHttp = true;
+        }
+
+        if (carriesRequests)
+        {
+            _matcher.OnRequestsLost();
+        }
+        else
+        {
+            _matcher.OnResponsesLost();
+        }
+
+        stream.Reset();
+    }
+
+    public bool OnGap(StreamDirection direction, long length)
+    {
+        if (_stopped || length <= 0)
+        {
+            return true;
+        }
+
+        var stream = _streams[(int)direction];
+        switch (stream.Phase)
+        {
+            case HttpStreamPhase.UntilClose:
+                stream.Message!.Body.AddUncaptured(length);
+                return true;
+
+            case HttpStreamPhase.FixedBody:
+            case HttpStreamPhase.ChunkData:
+                if (length <= stream.Remaining)
+                {
+                    stream.Message!.Body.AddUncaptured(length);
+                    stream.Remaining -= length;
+                    if (stream.Remaining == 0)
+                    {
+                        EndBodyPart(direction, stream);
+                    }
+
+                    return true;
+                }
+
+                if (stream.Phase == HttpStreamPhase.FixedBody)
+                {
+                    // The body itself is whole in size; what follows it is lost.
+                    stream.Message!.Body.AddUncaptured(stream.Remaining);
+                    stream.Remaining = 0;
+                    EndMessage(direction, stream);
+                    if (stream.Phase == HttpStreamPhase.AwaitingUpgrade)
+                    {
+                        stream.Message!.StaysHttp = true;
+                        stream.Reset();
+                    }
+                }
+
+                LoseStream(direction, stream);
+                return false;
+
+            default:
+                LoseStream(direction, stream);
+                return false;
+        }
+    }
 
     public bool TryFindFrameStart(StreamDirection direction, ReadOnlySequence<byte> data, out SequencePosition frameStart)
     {
+        var expected = _matcher.RequestDirection is { } requestDirection
+            ? (requestDirection == direction ? HttpMessageKind.Request : HttpMessageKind.Response)
+            : HttpMessageKind.None;
+        if (HttpFrameFinder.TryFind(data, expected, out long offset))
+        {
+            frameStart = data.GetPosition(offset);
+            return true;
+        }
+
         frameStart = data.Start;
         return false;
     }
 
     public void Complete()
     {
+        foreach (var stream in _streams)
+        {
+            var message = stream.Message;
+            if (message is null || stream.Phase == HttpStreamPhase.AwaitingUpgrade)
+            {
+                stream.Reset();
+                continue;
+            }
+
+            // A body read until close ends here; any other body in progress was cut short.
+            message.DataLost |= stream.Phase != HttpStreamPhase.UntilClose;
+            if (message.Kind == HttpMessageKind.Response)
+            {
+                _matcher.Emit(stream.Request, message, lost: false);
+            }
+
+            stream.Reset();
+        }
+
+        _matcher.Complete();
     }
 }

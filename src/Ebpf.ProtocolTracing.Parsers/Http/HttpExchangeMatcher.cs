@@ -1,0 +1,213 @@
+using Ebpf.ProtocolTracing.Parsing;
+
+namespace Ebpf.ProtocolTracing.Http;
+
+/// <summary>
+/// Pairs responses with the requests they answer, in order (HTTP/1.x has no ids), builds the records,
+/// and keeps pairing honest after bytes were lost.
+/// </summary>
+/// <remarks>
+/// After a loss in the request stream an unknown number of requests is missing. Requests that were
+/// already waiting keep their place; after them, a response that began before the next known request
+/// was sent cannot answer it, so it is emitted alone with <see cref="ProtocolRecord.DataLost"/>.
+/// After a loss in the response stream an unknown number of responses is missing: the next response
+/// pairs with the newest request sent before it began, and older waiting requests are emitted without
+/// a response. When the connection has pipelined, that guess is not safe, so all of them are emitted
+/// with <see cref="ProtocolRecord.DataLost"/> and the response alone.
+/// </remarks>
+internal sealed class HttpExchangeMatcher(IParseContext context, int maxPendingRequests)
+{
+    private readonly Queue<HttpMessage> _pending = new();
+    private StreamDirection? _requestDirection;
+    private bool _requestsLost;
+    private int _requestsBeforeLoss;
+    private bool _responsesLost;
+    private int _evictedAwaitingResponse;
+    private bool _pipelined;
+
+    /// <summary>The stream that carries requests, once a start line told.</summary>
+    public StreamDirection? RequestDirection => _requestDirection;
+
+    /// <summary>Requests waiting for their responses.</summary>
+    public int PendingCount => _pending.Count;
+
+    /// <summary>Checks that <paramref name="kind"/> may travel on <paramref name="direction"/>, and learns the direction of requests.</summary>
+    public bool Accepts(StreamDirection direction, HttpMessageKind kind)
+    {
+        var requestDirection = kind == HttpMessageKind.Request ? direction : Other(direction);
+        _requestDirection ??= requestDirection;
+        return _requestDirection == requestDirection;
+    }
+
+    /// <summary>A request head was read: it waits for its response.</summary>
+    public void AddRequest(HttpMessage request)
+    {
+        if (_pending.Count > 0)
+        {
+            _pipelined = true;
+        }
+
+        if (_pending.Count >= maxPendingRequests)
+        {
+            // Its response will still come first; remember to let it pass unpaired.
+            EmitRequestAlone(_pending.Dequeue(), lost: true);
+            _evictedAwaitingResponse++;
+            if (_requestsBeforeLoss > 0)
+            {
+                _requestsBeforeLoss--;
+            }
+        }
+
+        _pending.Enqueue(request);
+    }
+
+    /// <summary>Finds the request a final response answers, or <see langword="null"/> when it was not captured.</summary>
+    public HttpMessage? TakeRequestFor(HttpMessage response)
+    {
+        if (_evictedAwaitingResponse > 0)
+        {
+            _evictedAwaitingResponse--;
+            return null;
+        }
+
+        if (_responsesLost)
+        {
+            _responsesLost = false;
+            return TakeAfterResponseLoss(response.Time);
+        }
+
+        if (_pending.Count == 0)
+        {
+            return null;
+        }
+
+        if (_requestsBeforeLoss > 0)
+        {
+            _requestsBeforeLoss--;
+            return _pending.Dequeue();
+        }
+
+        if (_requestsLost)
+        {
+            if (_pending.Peek().Time > response.Time)
+            {
+                return null;
+            }
+
+            _requestsLost = false;
+        }
+
+        return _pending.Dequeue();
+    }
+
+    private HttpMessage? TakeAfterResponseLoss(DateTimeOffset responseTime)
+    {
+        int sentBefore = 0;
+        foreach (var request in _pending)
+        {
+            if (request.Time > responseTime)
+            {
+                break;
+            }
+
+            sentBefore++;
+        }
+
+        int dropped = sentBefore == 0 ? 0 : _pipelined && sentBefore > 1 ? sentBefore : sentBefore - 1;
+        for (int i = 0; i < dropped; i++)
+        {
+            EmitRequestAlone(_pending.Dequeue(), lost: true);
+        }
+
+        _requestsBeforeLoss = Math.Max(0, _requestsBeforeLoss - dropped);
+        if (sentBefore == 0 || dropped == sentBefore)
+        {
+            return null;
+        }
+
+        if (_requestsBeforeLoss > 0)
+        {
+            _requestsBeforeLoss--;
+        }
+
+        return _pending.Dequeue();
+    }
+
+    /// <summary>Bytes of the request stream were lost: some requests may be missing.</summary>
+    public void OnRequestsLost()
+    {
+        if (!_requestsLost)
+        {
+            _requestsBeforeLoss = _pending.Count;
+        }
+
+        _requestsLost = true;
+    }
+
+    /// <summary>Bytes of the response stream were lost: some responses may be missing.</summary>
+    public void OnResponsesLost() => _responsesLost = true;
+
+    /// <summary>Emits one exchange.</summary>
+    public void Emit(HttpMessage? request, HttpMessage response, bool lost)
+    {
+        var requestDirection = _requestDirection ?? StreamDirection.Egress;
+        context.Emit(new HttpRecord
+        {
+            Connection = context.Connection,
+            Role = RoleOf(requestDirection),
+            RequestTime = request?.Time ?? response.Time,
+            ResponseTime = response.Time,
+            DataLost = lost || request is null || request.DataLost || response.DataLost,
+            Method = request?.Method,
+            Target = request?.Target,
+            Version = request?.Version ?? response.Version,
+            RequestHeaders = request?.Headers ?? HttpHeaders.Empty,
+            RequestBody = request?.Body.Kept ?? ReadOnlyMemory<byte>.Empty,
+            RequestBodySize = request?.Body.Size ?? 0,
+            RequestBodyTruncated = request?.Body.Truncated ?? false,
+            StatusCode = response.StatusCode,
+            ReasonPhrase = response.ReasonPhrase,
+            ResponseHeaders = response.Headers,
+            ResponseBody = response.Body.Kept,
+            ResponseBodySize = response.Body.Size,
+            ResponseBodyTruncated = response.Body.Truncated,
+        });
+    }
+
+    /// <summary>The connection ended: every waiting request is emitted without a response.</summary>
+    public void Complete()
+    {
+        while (_pending.TryDequeue(out var request))
+        {
+            EmitRequestAlone(request, lost: false);
+        }
+
+        _requestsBeforeLoss = 0;
+        _evictedAwaitingResponse = 0;
+    }
+
+    private void EmitRequestAlone(HttpMessage request, bool lost)
+    {
+        request.StaysHttp = true;
+        context.Emit(new HttpRecord
+        {
+            Connection = context.Connection,
+            Role = RoleOf(_requestDirection ?? StreamDirection.Egress),
+            RequestTime = request.Time,
+            DataLost = lost || request.DataLost,
+            Method = request.Method,
+            Target = request.Target,
+            Version = request.Version,
+            RequestHeaders = request.Headers,
+            RequestBody = request.Body.Kept,
+            RequestBodySize = request.Body.Size,
+            RequestBodyTruncated = request.Body.Truncated,
+        });
+    }
+
+    private static ConnectionRole RoleOf(StreamDirection requestDirection) =>
+        requestDirection == StreamDirection.Egress ? ConnectionRole.Client : ConnectionRole.Server;
+
+    private static StreamDirection Other(StreamDirection direction) =>
+        direction == StreamDirection.Egress ? StreamDirection.Ingress : StreamDirection.Egress;
+}

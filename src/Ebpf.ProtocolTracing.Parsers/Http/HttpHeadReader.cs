@@ -1,0 +1,120 @@
+using System.Buffers;
+using System.Text;
+
+namespace Ebpf.ProtocolTracing.Http;
+
+/// <summary>
+/// Turns a head that <see cref="HttpHeadScanner"/> has already validated into strings; only runs once
+/// a message is complete enough to become part of a record.
+/// </summary>
+internal static class HttpHeadReader
+{
+    /// <summary>Fills the head fields of <paramref name="message"/> from <paramref name="head"/>.</summary>
+    public static void Read(HttpMessage message, in ReadOnlySequence<byte> head, in HttpHeadScanner scan, bool redactSecrets)
+    {
+        if (head.IsSingleSegment)
+        {
+            Read(message, head.FirstSpan, scan, redactSecrets);
+            return;
+        }
+
+        int length = (int)head.Length;
+        byte[] rented = ArrayPool<byte>.Shared.Rent(length);
+        try
+        {
+            head.CopyTo(rented);
+            Read(message, rented.AsSpan(0, length), scan, redactSecrets);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
+    private static void Read(HttpMessage message, ReadOnlySpan<byte> head, in HttpHeadScanner scan, bool redactSecrets)
+    {
+        int lineEnd = head.IndexOf((byte)'\n');
+        var startLine = HttpCharacters.WithoutCarriageReturn(head[..lineEnd]);
+        var parts = scan.StartLine;
+        message.Version = parts.MinorVersion switch { 1 => "HTTP/1.1", 0 => "HTTP/1.0", _ => Encoding.ASCII.GetString(startLine.Slice(message.Kind == HttpMessageKind.Request ? startLine.Length - 8 : 0, 8)) };
+        if (message.Kind == HttpMessageKind.Request)
+        {
+            message.Method = MethodName(startLine[..parts.MethodLength]);
+            message.Target = Encoding.UTF8.GetString(startLine.Slice(parts.TargetStart, parts.TargetLength));
+        }
+        else
+        {
+            message.StatusCode = parts.StatusCode;
+            message.ReasonPhrase = startLine.Length > 13 ? Encoding.UTF8.GetString(startLine[13..]) : string.Empty;
+        }
+
+        message.Headers = ReadFields(head[(lineEnd + 1)..], scan.HeaderCount, redactSecrets);
+    }
+
+    private static HttpHeaders ReadFields(ReadOnlySpan<byte> fields, int count, bool redactSecrets)
+    {
+        if (count == 0)
+        {
+            return HttpHeaders.Empty;
+        }
+
+        var result = new KeyValuePair<string, string>[count];
+        int index = 0;
+        while (true)
+        {
+            int lineEnd = fields.IndexOf((byte)'\n');
+            var line = HttpCharacters.WithoutCarriageReturn(fields[..lineEnd]);
+            fields = fields[(lineEnd + 1)..];
+            if (line.IsEmpty)
+            {
+                break;
+            }
+
+            if (line[0] is (byte)' ' or (byte)'\t')
+            {
+                // obs-fold: RFC 9112 5.2 lets a recipient replace it with a single SP.
+                var previous = result[index - 1];
+                var continuation = Encoding.UTF8.GetString(HttpCharacters.TrimWhitespace(line));
+                result[index - 1] = new(previous.Key, IsRedacted(previous.Value) ? previous.Value : previous.Value + " " + continuation);
+                continue;
+            }
+
+            int colon = line.IndexOf((byte)':');
+            string name = Encoding.ASCII.GetString(line[..colon]);
+            string value = redactSecrets && IsSecret(name)
+                ? HttpParserOptions.RedactedValue
+                : Encoding.UTF8.GetString(HttpCharacters.TrimWhitespace(line[(colon + 1)..]));
+            result[index++] = new(name, value);
+        }
+
+        return new HttpHeaders(result);
+    }
+
+    private static bool IsRedacted(string value) => ReferenceEquals(value, HttpParserOptions.RedactedValue);
+
+    private static bool IsSecret(string name)
+    {
+        foreach (var secret in HttpParserOptions.SecretHeaderNames)
+        {
+            if (string.Equals(name, secret, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static string MethodName(ReadOnlySpan<byte> method) => method switch
+    {
+        _ when method.SequenceEqual("GET"u8) => "GET",
+        _ when method.SequenceEqual("POST"u8) => "POST",
+        _ when method.SequenceEqual("PUT"u8) => "PUT",
+        _ when method.SequenceEqual("DELETE"u8) => "DELETE",
+        _ when method.SequenceEqual("HEAD"u8) => "HEAD",
+        _ when method.SequenceEqual("OPTIONS"u8) => "OPTIONS",
+        _ when method.SequenceEqual("PATCH"u8) => "PATCH",
+        _ when method.SequenceEqual("CONNECT"u8) => "CONNECT",
+        _ => Encoding.ASCII.GetString(method),
+    };
+}

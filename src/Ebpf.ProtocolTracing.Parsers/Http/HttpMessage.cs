@@ -1,0 +1,55 @@
+namespace Ebpf.ProtocolTracing.Http;
+
+/// <summary>One request or response as it is being read: its head as strings, its body as it arrives.</summary>
+internal sealed class HttpMessage
+{
+    /// <summary>Creates a message read from a head.</summary>
+    public HttpMessage(HttpMessageKind kind, DateTimeOffset time, int bodyLimit)
+    {
+        Kind = kind;
+        Time = time;
+        Body = new HttpBodyCapture(bodyLimit);
+    }
+
+    /// <summary>Request or response.</summary>
+    public HttpMessageKind Kind { get; }
+
+    /// <summary>When its first byte crossed the syscall boundary.</summary>
+    public DateTimeOffset Time { get; }
+
+    /// <summary>Request method.</summary>
+    public string? Method { get; set; }
+
+    /// <summary>Request target.</summary>
+    public string? Target { get; set; }
+
+    /// <summary>Protocol version, e.g. HTTP/1.1.</summary>
+    public string? Version { get; set; }
+
+    /// <summary>Response status code.</summary>
+    public int StatusCode { get; set; }
+
+    /// <summary>Response reason phrase.</summary>
+    public string? ReasonPhrase { get; set; }
+
+    /// <summary>Header fields.</summary>
+    public HttpHeaders Headers { get; set; } = HttpHeaders.Empty;
+
+    /// <summary>The body as captured so far.</summary>
+    public HttpBodyCapture Body { get; }
+
+    /// <summary>Whether the method is HEAD (its response has no body).</summary>
+    public bool IsHeadMethod { get; set; }
+
+    /// <summary>Whether the method is CONNECT (a 2xx response turns the connection into a tunnel).</summary>
+    public bool IsConnectMethod { get; set; }
+
+    /// <summary>Whether the request asks to switch protocols, so the bytes after it may not be HTTP/1.x.</summary>
+    public bool MayLeaveHttp { get; set; }
+
+    /// <summary>Whether the server has answered a <see cref="MayLeaveHttp"/> request without leaving HTTP/1.x.</summary>
+    public bool StaysHttp { get; set; }
+
+    /// <summary>Whether bytes of this message were lost.</summary>
+    public bool DataLost { get; set; }
+}

@@ -1,3 +1,4 @@
+using System.Buffers;
 using Ebpf.ProtocolTracing.Kernel;
 using Ebpf.ProtocolTracing.Parsing;
 using Microsoft.Extensions.Logging;
@@ -5,13 +6,59 @@ using Microsoft.Extensions.Logging;
 namespace Ebpf.ProtocolTracing.Tracking;
 
 /// <summary>
-/// Turns kernel events into per-connection byte streams and feeds them to protocol parsers.
-/// Single-threaded: every member is called on the event reader's thread, except <see cref="Statistics"/>.
+/// Turns kernel events into per-connection byte streams and feeds them to protocol parsers: places
+/// data by stream position (so reordering is harmless and gaps are exact), picks each connection's
+/// parser, resyncs after gaps, and completes closed, idle and evicted connections within memory caps.
 /// </summary>
-internal sealed class ConnectionTracker : IKernelEventSink
+/// <remarks>
+/// Single-threaded: every member is called on the event reader's thread, except
+/// <see cref="Statistics"/>, which any thread may read.
+/// </remarks>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001:Types that own disposable fields should be disposable",
+    Justification = "PayloadMemory holds no resource; it only points at payloads pinned for one call.")]
+internal sealed partial class ConnectionTracker : IKernelEventSink
 {
-    private readonly Action<ProtocolRecord> _emit;
+    // Give up on a connection no parser recognised after this many bytes in a direction...
+    private const long InferenceByteLimit = 1024;
 
+    // ...or after this many data events.
+    private const int InferenceEventLimit = 8;
+
+    // After TryFindFrameStart finds nothing, keep this many trailing bytes: a frame start may straddle events.
+    private const int ResyncTailBytes = 64;
+
+    // Late events of a connection that just finished are dropped instead of starting a new one.
+    private const int RecentlyFinishedCapacity = 4096;
+
+    private readonly ParserRegistry _registry;
+    private readonly Action<ProtocolRecord> _emit;
+    private readonly IConnectionControl? _control;
+    private readonly ILogger? _logger;
+    private readonly long _maxBufferedPerStream;
+    private readonly long _maxBufferedTotal;
+    private readonly int _maxConnections;
+    private readonly ulong _idleTimeoutNs;
+    private readonly ulong _reorderWindowNs;
+
+    private readonly Dictionary<ConnectionId, TrackedConnection> _connections = new();
+    private readonly List<TrackedConnection> _timed = new();
+    private readonly HashSet<ConnectionId> _recentlyFinished = new();
+    private readonly Queue<ConnectionId> _recentlyFinishedOrder = new();
+    private readonly TrackerMemory _memory = new();
+    private readonly ConnectionInfoFactory _infoFactory = new();
+    private readonly PayloadMemory _payloadMemory = new();
+
+    private TrackedConnection? _newest;
+    private TrackedConnection? _oldest;
+    private ulong _nowNs;
+
+    /// <summary>Creates a tracker.</summary>
+    /// <param name="registry">The parsers; narrowed to <see cref="ProtocolTracingOptions.Protocols"/> when that is not empty.</param>
+    /// <param name="options">Limits, timeouts and the protocol filter.</param>
+    /// <param name="emit">Receives every record the parsers produce, on the tracker's thread.</param>
+    /// <param name="clock">Converts kernel timestamps for <see cref="IParseContext.TimeAt"/>.</param>
+    /// <param name="control">Tells the kernel to stop sending connections the tracker gave up on.</param>
+    /// <param name="logger">Reports parser failures.</param>
     public ConnectionTracker(
         ParserRegistry registry,
         ProtocolTracingOptions options,
@@ -22,31 +69,417 @@ internal sealed class ConnectionTracker : IKernelEventSink
     {
         ArgumentNullException.ThrowIfNull(registry);
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(emit);
         ArgumentNullException.ThrowIfNull(clock);
-        _emit = emit ?? throw new ArgumentNullException(nameof(emit));
-        _ = control;
-        _ = logger;
+
+        _registry = options.Protocols.Count == 0 ? registry : Narrow(registry, options.Protocols);
+        _emit = emit;
+        Clock = clock;
+        _control = control;
+        _logger = logger;
+        _maxBufferedPerStream = Math.Max(1, options.MaxBufferedBytesPerConnection);
+        _maxBufferedTotal = Math.Max(1, options.MaxBufferedBytesTotal);
+        _maxConnections = Math.Max(1, options.MaxConnections);
+        _idleTimeoutNs = ToNanoseconds(options.IdleTimeout);
+        _reorderWindowNs = ToNanoseconds(options.ReorderWindow);
     }
 
+    /// <summary>The tracker's counters; readable from any thread.</summary>
     public ConnectionTrackerStatistics Statistics { get; } = new();
 
-    public void OnOpen(in OpenEvent e) => Statistics.AddEventsRead();
+    /// <summary>The clock that converts kernel timestamps.</summary>
+    public KernelClock Clock { get; }
 
-    public void OnClose(in CloseEvent e) => Statistics.AddEventsRead();
+    /// <summary>Bytes buffered or held by all connections now.</summary>
+    public long BufferedBytes => _memory.BufferedBytes;
 
-    public void OnData(in DataEvent e, ReadOnlySpan<byte> payload) => Statistics.AddEventsRead();
+    /// <summary>Connections tracked now.</summary>
+    public int ConnectionCount => _connections.Count;
 
+    /// <inheritdoc />
+    public void OnOpen(in OpenEvent e)
+    {
+        Statistics.AddEventsRead();
+        var timestamp = e.Header.TimestampNs;
+        Observe(timestamp);
+        var id = e.Header.Conn.ToConnectionId();
+        if (_connections.TryGetValue(id, out var connection))
+        {
+            // The data outran its open event: fill in what only the open event knows.
+            connection.Connection = _infoFactory.FromOpenEvent(e, connection.Connection.Encrypted);
+            connection.HasOpenInfo = true;
+            Touch(connection, timestamp);
+            return;
+        }
+
+        if (_recentlyFinished.Contains(id))
+        {
+            return;
+        }
+
+        connection = Create(id, _infoFactory.FromOpenEvent(e, encrypted: false), timestamp);
+        connection.HasOpenInfo = true;
+    }
+
+    /// <inheritdoc />
+    public void OnClose(in CloseEvent e)
+    {
+        Statistics.AddEventsRead();
+        var timestamp = e.Header.TimestampNs;
+        Observe(timestamp);
+        if (!_connections.TryGetValue(e.Header.Conn.ToConnectionId(), out var connection))
+        {
+            return;
+        }
+
+        Touch(connection, timestamp);
+        connection.CloseRequested = true;
+        connection.CloseRequestedNs = timestamp;
+        connection.FinalEgressLength = (long)Math.Min(e.BytesSent, long.MaxValue);
+        connection.FinalIngressLength = (long)Math.Min(e.BytesReceived, long.MaxValue);
+        TryFinishClose(connection);
+    }
+
+    /// <inheritdoc />
+    public void OnData(in DataEvent e, ReadOnlySpan<byte> payload)
+    {
+        Statistics.AddEventsRead();
+        if ((byte)e.Direction > (byte)StreamDirection.Ingress)
+        {
+            return;
+        }
+
+        var timestamp = e.Header.TimestampNs;
+        Observe(timestamp);
+        var id = e.Header.Conn.ToConnectionId();
+        var captured = (int)Math.Min((uint)payload.Length, e.CapturedLength);
+        payload = payload[..captured];
+        long original = Math.Max(e.OriginalLength, (uint)captured);
+        Statistics.AddStreamBytes(e.Direction, original);
+
+        if (!_connections.TryGetValue(id, out var connection))
+        {
+            if (_recentlyFinished.Contains(id))
+            {
+                Statistics.AddBytesDroppedUnparsed(captured);
+                return;
+            }
+
+            var encrypted = (e.Header.Flags & KernelEventFlags.Encrypted) != 0;
+            connection = Create(id, ConnectionInfoFactory.FromId(id, encrypted), timestamp);
+        }
+        else
+        {
+            Touch(connection, timestamp);
+            if ((e.Header.Flags & KernelEventFlags.Encrypted) != 0 && !connection.Connection.Encrypted)
+            {
+                connection.Connection = connection.Connection with { Encrypted = true };
+            }
+        }
+
+        if (e.Header.Protocol != 0)
+        {
+            connection.KernelProtocol = (WellKnownProtocol)e.Header.Protocol;
+        }
+
+        if (connection.State == TrackedConnectionState.Ignored)
+        {
+            Statistics.AddBytesDroppedUnparsed(captured);
+            return;
+        }
+
+        var stream = connection.Stream(e.Direction);
+        if (stream.FirstTimestampNs == 0)
+        {
+            stream.FirstTimestampNs = timestamp;
+        }
+
+        Place(connection, stream, (long)Math.Min(e.Position, long.MaxValue), payload, original, timestamp);
+
+        if (connection.State is TrackedConnectionState.Parsing or TrackedConnectionState.Undecided)
+        {
+            ExpireHeld(connection, connection.Egress, _nowNs, everything: false);
+            ExpireHeld(connection, connection.Ingress, _nowNs, everything: false);
+        }
+
+        if (connection.CloseRequested)
+        {
+            TryFinishClose(connection);
+        }
+
+        if (_memory.BufferedBytes > _maxBufferedTotal)
+        {
+            ShedLargestBuffers();
+        }
+    }
+
+    /// <inheritdoc />
     public void OnLost(ulong count) => Statistics.AddEventsLostReported(count);
 
-    public void Tick(ulong nowMonotonicNs) => Statistics.SetConnectionsTracked(0);
+    /// <summary>
+    /// Advances time with no event: declares gaps whose reorder window passed, finishes closed
+    /// connections waiting for late data, and completes idle connections. Call every ~100 ms.
+    /// </summary>
+    /// <param name="nowMonotonicNs">The monotonic clock now (<see cref="KernelClock.NowMonotonicNs"/>).</param>
+    public void Tick(ulong nowMonotonicNs)
+    {
+        Observe(nowMonotonicNs);
+        var now = _nowNs;
 
-    public void CompleteAll() => Statistics.SetConnectionsTracked(0);
+        for (var i = _timed.Count - 1; i >= 0; i--)
+        {
+            var connection = _timed[i];
+            if (connection.State is TrackedConnectionState.Parsing or TrackedConnectionState.Undecided)
+            {
+                ExpireHeld(connection, connection.Egress, now, everything: false);
+                ExpireHeld(connection, connection.Ingress, now, everything: false);
+            }
 
-    public IEnumerable<ConnectionSnapshot> SnapshotConnections() => Statistics.ConnectionsTracked > 0 ? [] : [];
+            if (connection.CloseRequested && connection.State != TrackedConnectionState.Finished)
+            {
+                TryFinishClose(connection);
+            }
 
-    internal void Emit(ProtocolRecord record)
+            if (connection.State == TrackedConnectionState.Finished
+                || (!connection.CloseRequested && connection.Egress.HeldCount == 0 && connection.Ingress.HeldCount == 0))
+            {
+                connection.InTimerList = false;
+                var last = _timed.Count - 1;
+                _timed[i] = _timed[last];
+                _timed.RemoveAt(last);
+            }
+        }
+
+        while (_oldest is not null && now > _oldest.LastActivityNs && now - _oldest.LastActivityNs > _idleTimeoutNs)
+        {
+            Statistics.AddConnectionExpired();
+            Finish(_oldest, closing: false);
+        }
+    }
+
+    /// <summary>Completes every connection (shutdown): whatever each parser can still emit is emitted.</summary>
+    public void CompleteAll()
+    {
+        while (_oldest is not null)
+        {
+            Finish(_oldest, closing: false);
+        }
+
+        _timed.Clear();
+    }
+
+    /// <summary>Per-connection byte counts and protocols, for a connection-statistics stream. Tracker thread only.</summary>
+    public IEnumerable<ConnectionSnapshot> SnapshotConnections()
+    {
+        for (var connection = _newest; connection is not null; connection = connection.Older)
+        {
+            yield return new ConnectionSnapshot(
+                connection.Connection,
+                connection.Protocol?.Name,
+                (ulong)connection.Egress.Next,
+                (ulong)connection.Ingress.Next,
+                connection.LastActivityNs);
+        }
+    }
+
+    /// <summary>Counts and forwards a record a parser produced.</summary>
+    internal void EmitRecord(ProtocolRecord record)
     {
         Statistics.AddRecordProduced();
         _emit(record);
+    }
+
+    private static ParserRegistry Narrow(ParserRegistry registry, ISet<string> protocols)
+    {
+        var parsers = new List<IProtocolParser>();
+        foreach (var parser in registry.Parsers)
+        {
+            if (protocols.Contains(parser.Name))
+            {
+                parsers.Add(parser);
+            }
+        }
+
+        var ports = new Dictionary<int, string>();
+        foreach (var (port, name) in registry.ParserPorts)
+        {
+            if (protocols.Contains(name))
+            {
+                ports[port] = name;
+            }
+        }
+
+        return new ParserRegistry(parsers, ports);
+    }
+
+    private static ulong ToNanoseconds(TimeSpan span) => span <= TimeSpan.Zero ? 0 : (ulong)span.Ticks * 100;
+
+    private void Observe(ulong timestampNs)
+    {
+        if (timestampNs > _nowNs)
+        {
+            _nowNs = timestampNs;
+        }
+    }
+
+    private TrackedConnection Create(ConnectionId id, ConnectionInfo info, ulong timestampNs)
+    {
+        while (_connections.Count >= _maxConnections && _oldest is not null)
+        {
+            Statistics.AddConnectionEvicted();
+            Finish(_oldest, closing: false);
+        }
+
+        var connection = new TrackedConnection(this, id, info, _memory) { LastActivityNs = timestampNs };
+        _connections.Add(id, connection);
+        connection.Older = _newest;
+        if (_newest is not null)
+        {
+            _newest.Newer = connection;
+        }
+
+        _newest = connection;
+        _oldest ??= connection;
+        Statistics.AddConnectionOpened();
+        Statistics.SetConnectionsTracked(_connections.Count);
+        return connection;
+    }
+
+    private void Touch(TrackedConnection connection, ulong timestampNs)
+    {
+        if (timestampNs > connection.LastActivityNs)
+        {
+            connection.LastActivityNs = timestampNs;
+        }
+
+        if (_newest == connection)
+        {
+            return;
+        }
+
+        Unlink(connection);
+        connection.Older = _newest;
+        _newest!.Newer = connection;
+        _newest = connection;
+    }
+
+    private void Unlink(TrackedConnection connection)
+    {
+        if (connection.Newer is not null)
+        {
+            connection.Newer.Older = connection.Older;
+        }
+        else
+        {
+            _newest = connection.Older;
+        }
+
+        if (connection.Older is not null)
+        {
+            connection.Older.Newer = connection.Newer;
+        }
+        else
+        {
+            _oldest = connection.Newer;
+        }
+
+        connection.Newer = null;
+        connection.Older = null;
+    }
+
+    private void EnsureTimed(TrackedConnection connection)
+    {
+        if (!connection.InTimerList)
+        {
+            connection.InTimerList = true;
+            _timed.Add(connection);
+        }
+    }
+
+    private void TryFinishClose(TrackedConnection connection)
+    {
+        if (connection.State == TrackedConnectionState.Finished)
+        {
+            return;
+        }
+
+        var complete = connection.Egress.HeldCount == 0
+            && connection.Ingress.HeldCount == 0
+            && connection.Egress.Next >= connection.FinalEgressLength
+            && connection.Ingress.Next >= connection.FinalIngressLength;
+        if (complete || connection.State == TrackedConnectionState.Ignored
+            || _nowNs - connection.CloseRequestedNs >= _reorderWindowNs)
+        {
+            Finish(connection, closing: true);
+        }
+        else
+        {
+            // Data written just before the close may still be on its way from another CPU.
+            EnsureTimed(connection);
+        }
+    }
+
+    /// <summary>Flushes a connection (held data, final gaps), completes its parser and forgets it.</summary>
+    private void Finish(TrackedConnection connection, bool closing)
+    {
+        if (connection.State == TrackedConnectionState.Finished)
+        {
+            return;
+        }
+
+        if (connection.State is TrackedConnectionState.Parsing or TrackedConnectionState.Undecided)
+        {
+            FlushForFinish(connection, connection.Egress, closing ? connection.FinalEgressLength : 0);
+            FlushForFinish(connection, connection.Ingress, closing ? connection.FinalIngressLength : 0);
+        }
+
+        if (connection.State == TrackedConnectionState.Parsing)
+        {
+            try
+            {
+                connection.Parser!.Complete();
+            }
+            catch (Exception exception) when (exception is not OutOfMemoryException)
+            {
+                ReportParserException(connection, exception);
+            }
+        }
+
+        Statistics.AddBytesDroppedUnparsed(connection.Egress.MemoryBytes + connection.Ingress.MemoryBytes);
+        connection.Egress.Release();
+        connection.Ingress.Release();
+        connection.State = TrackedConnectionState.Finished;
+        connection.Parser = null;
+
+        _connections.Remove(connection.Id);
+        Unlink(connection);
+        if (closing)
+        {
+            RememberFinished(connection.Id);
+        }
+
+        Statistics.AddConnectionClosed();
+        Statistics.SetConnectionsTracked(_connections.Count);
+    }
+
+    private void FlushForFinish(TrackedConnection connection, TrackedStream stream, long finalLength)
+    {
+        ExpireHeld(connection, stream, _nowNs, everything: true);
+        if (connection.State is TrackedConnectionState.Parsing or TrackedConnectionState.Undecided && finalLength > stream.Next)
+        {
+            LoseBytes(connection, stream, finalLength - stream.Next);
+        }
+    }
+
+    private void RememberFinished(ConnectionId id)
+    {
+        if (_recentlyFinished.Add(id))
+        {
+            _recentlyFinishedOrder.Enqueue(id);
+            if (_recentlyFinishedOrder.Count > RecentlyFinishedCapacity)
+            {
+                _recentlyFinished.Remove(_recentlyFinishedOrder.Dequeue());
+            }
+        }
     }
 }

@@ -1,0 +1,90 @@
+using System.Net;
+using System.Text;
+using Ebpf.ProtocolTracing.Kernel;
+
+namespace Ebpf.ProtocolTracing.Tracking;
+
+/// <summary>Builds <see cref="ConnectionInfo"/> from open events, sharing one <see cref="ProcessInfo"/> per process.</summary>
+internal sealed class ConnectionInfoFactory
+{
+    private const ushort AddressFamilyInet = 2;
+    private const ushort AddressFamilyInet6 = 10;
+
+    // Bounded: cleared when full, which only costs a few repeated allocations.
+    private const int MaximumCachedProcesses = 4096;
+
+    private readonly Dictionary<(int Pid, ulong StartNs), ProcessInfo> _processes = new();
+
+    /// <summary>What is known from a data event alone: the process id.</summary>
+    public static ConnectionInfo FromId(ConnectionId id, bool encrypted) => new()
+    {
+        Id = id,
+        Process = ProcessInfo.FromPid(id.Pid),
+        Role = ConnectionRole.Unknown,
+        Transport = TransportProtocol.Unknown,
+        Encrypted = encrypted,
+    };
+
+    public unsafe ConnectionInfo FromOpenEvent(in OpenEvent e, bool encrypted)
+    {
+        var id = e.Header.Conn.ToConnectionId();
+        IPEndPoint? local = null;
+        IPEndPoint? remote = null;
+        fixed (byte* localAddress = e.LocalAddr)
+        fixed (byte* remoteAddress = e.RemoteAddr)
+        fixed (byte* comm = e.Comm)
+        {
+            var addressLength = e.Family switch
+            {
+                AddressFamilyInet => 4,
+                AddressFamilyInet6 => 16,
+                _ => 0,
+            };
+            if (addressLength != 0)
+            {
+                local = new IPEndPoint(new IPAddress(new ReadOnlySpan<byte>(localAddress, addressLength)), e.LocalPort);
+                remote = new IPEndPoint(new IPAddress(new ReadOnlySpan<byte>(remoteAddress, addressLength)), e.RemotePort);
+            }
+
+            return new ConnectionInfo
+            {
+                Id = id,
+                Process = GetProcess(id.Pid, e.ProcessStartNs, new ReadOnlySpan<byte>(comm, 16)),
+                LocalEndPoint = local,
+                RemoteEndPoint = remote,
+                Role = e.Role switch
+                {
+                    KernelRole.Client => ConnectionRole.Client,
+                    KernelRole.Server => ConnectionRole.Server,
+                    _ => ConnectionRole.Unknown,
+                },
+                Transport = e.Transport switch
+                {
+                    1 => TransportProtocol.Tcp,
+                    2 => TransportProtocol.Udp,
+                    _ => TransportProtocol.Unknown,
+                },
+                Encrypted = encrypted,
+            };
+        }
+    }
+
+    private ProcessInfo GetProcess(int pid, ulong startNs, ReadOnlySpan<byte> comm)
+    {
+        if (_processes.TryGetValue((pid, startNs), out var process))
+        {
+            return process;
+        }
+
+        var end = comm.IndexOf((byte)0);
+        var name = Encoding.UTF8.GetString(end < 0 ? comm : comm[..end]);
+        process = new ProcessInfo(pid, name, startNs);
+        if (_processes.Count >= MaximumCachedProcesses)
+        {
+            _processes.Clear();
+        }
+
+        _processes[(pid, startNs)] = process;
+        return process;
+    }
+}

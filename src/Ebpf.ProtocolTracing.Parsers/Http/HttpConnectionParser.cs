@@ -125,17 +125,30 @@ internal sealed class HttpConnectionParser : IConnectionParser
                 return Pause();
 
             case HttpStreamPhase.AwaitingUpgrade:
-                if (stream.Message is null || stream.Message.StaysHttp)
+                if (stream.Message is null || stream.Message.StaysHttp || LooksLikeHttp(rest))
                 {
+                    // Declined, or the client went on with plain requests: read them as HTTP/1.x.
                     stream.Reset();
                     return rest.IsEmpty ? Pause() : ParseStatus.Continue;
                 }
 
+                // Possibly the new protocol already (e.g. WebSocket frames): wait for the response to decide.
                 return Pause();
 
             default:
                 return Pause();
         }
+    }
+
+    private bool LooksLikeHttp(in ReadOnlySequence<byte> rest)
+    {
+        if (rest.IsEmpty)
+        {
+            return false;
+        }
+
+        var probe = HttpHeadScanner.Create();
+        return HttpHeadScanner.Scan(ref probe, rest, _options.MaxHeaderBytes, _options.MaxHeaderCount) != HeadScanStatus.Invalid;
     }
 
     /// <summary>Internal outcome of a step: more bytes are needed; reported as <see cref="ParseStatus.Continue"/>.</summary>

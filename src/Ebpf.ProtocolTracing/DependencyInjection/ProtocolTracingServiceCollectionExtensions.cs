@@ -1,5 +1,6 @@
 using Ebpf.ProtocolTracing;
 using Ebpf.ProtocolTracing.Hosting;
+using Ebpf.ProtocolTracing.Http;
 using Ebpf.ProtocolTracing.Parsing;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -10,7 +11,7 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class ProtocolTracingServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers <see cref="IProtocolTracer"/>, its validated options, the built-in parsers and a hosted
+    /// Registers <see cref="IProtocolTracer"/>, its validated options, the built-in HTTP/1.x parser and a hosted
     /// service that attaches the probes when the host starts and detaches them when it stops.
     /// </summary>
     /// <param name="services">The service collection.</param>
@@ -37,9 +38,30 @@ public static class ProtocolTracingServiceCollectionExtensions
             options.Configure(configure);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ProtocolTracingOptions>, ProtocolTracingOptionsValidator>());
 
+        services.AddOptions<HttpParserOptions>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IProtocolParser, HttpParser>(
+            provider => new HttpParser(provider.GetRequiredService<IOptions<HttpParserOptions>>().Value)));
+
         services.TryAddSingleton<IProtocolTracer, ProtocolTracer>();
         services.AddHostedService<ProtocolTracingHostedService>();
         return new ProtocolTracingBuilder(services);
+    }
+
+    /// <summary>Configures the built-in HTTP/1.x parser (body bytes kept, secret redaction, limits).</summary>
+    /// <param name="builder">The builder returned by <see cref="AddProtocolTracing"/>.</param>
+    /// <param name="configure">Sets the parser's options.</param>
+    /// <returns>The same builder.</returns>
+    /// <example>
+    /// <code>
+    /// services.AddProtocolTracing().ConfigureHttp(o => o.MaxBodyBytes = 0);
+    /// </code>
+    /// </example>
+    public static IProtocolTracingBuilder ConfigureHttp(this IProtocolTracingBuilder builder, Action<HttpParserOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configure);
+        builder.Services.Configure(configure);
+        return builder;
     }
 
     /// <summary>

@@ -30,6 +30,10 @@ internal static partial class Log
     public static partial void ReaderFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(EventId = 1006, Level = LogLevel.Error,
-        Message = "Protocol tracing could not start: {Reason}")]
-    public static partial void StartFailed(ILogger logger, string reason, Exception exception);
+        Message = "{Reason}")]
+    public static partial void StartFailed(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 1007, Level = LogLevel.Debug,
+        Message = "Protocol tracing start failure detail")]
+    public static partial void StartFailureDetail(ILogger logger, Exception exception);
 }

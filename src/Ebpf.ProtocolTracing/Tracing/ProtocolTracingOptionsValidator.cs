@@ -87,7 +87,7 @@ public sealed class ProtocolTracingOptionsValidator : IValidateOptions<ProtocolT
             failures.Add(Describe(nameof(options.MaxConnections), "be ≥ 1", options.MaxConnections));
         if (options.IdleTimeout <= TimeSpan.Zero)
             failures.Add(Describe(nameof(options.IdleTimeout), "be greater than zero", options.IdleTimeout));
-        if (options.ReorderWindow < TimeSpan.Zero || options.ReorderWindow >= options.IdleTimeout)
+        if (options.ReorderWindow < TimeSpan.Zero || (options.IdleTimeout > TimeSpan.Zero && options.ReorderWindow >= options.IdleTimeout))
             failures.Add(Describe(nameof(options.ReorderWindow), $"be ≥ 0 and less than IdleTimeout ({options.IdleTimeout.ToString("c", CultureInfo.InvariantCulture)})", options.ReorderWindow));
         if (options.RecordBufferCapacity < 1)
             failures.Add(Describe(nameof(options.RecordBufferCapacity), "be ≥ 1", options.RecordBufferCapacity));

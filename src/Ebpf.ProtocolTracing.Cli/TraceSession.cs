@@ -1,0 +1,91 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using Ebpf.ProtocolTracing.Cli.Output;
+using Microsoft.Extensions.Logging;
+
+namespace Ebpf.ProtocolTracing.Cli;
+
+/// <summary>One run of <c>protocol-trace</c>: attach, print records until Ctrl-C or the duration, detach, report.</summary>
+internal static class TraceSession
+{
+    private const string Name = "protocol-trace";
+
+    public static async Task<int> RunAsync(TraceSettings settings, CancellationToken cancellationToken)
+    {
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        void OnCancelKeyPress(object? sender, ConsoleCancelEventArgs e)
+        {
+            // Keep the process alive so the probes are detached and the statistics printed.
+            e.Cancel = true;
+            stopping.Cancel();
+        }
+
+        Console.CancelKeyPress += OnCancelKeyPress;
+        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+        {
+            context.Cancel = true;
+            stopping.Cancel();
+        });
+        if (settings.Duration is { } duration)
+            stopping.CancelAfter(duration);
+
+        using var loggerFactory = LoggerFactory.Create(logging => logging
+            .SetMinimumLevel(LogLevel.Warning)
+            .AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace));
+        using IRecordWriter writer = settings.Json
+            ? new JsonRecordWriter(Console.OpenStandardOutput())
+            : new TableRecordWriter(Console.Out);
+        var tracer = new ProtocolTracer(settings.ToTracingOptions(), parsers: null, loggerFactory);
+        try
+        {
+            await tracer.StartAsync(stopping.Token).ConfigureAwait(false);
+            var buffer = settings.Buffer == EventBufferKind.PerfBuffer ? "perf buffer" : "ring buffer";
+            await Console.Error.WriteLineAsync($"{Name}: attached {tracer.AttachedProbeCount.ToString(CultureInfo.InvariantCulture)} probes ({buffer}); tracing… press Ctrl-C to stop").ConfigureAwait(false);
+
+            try
+            {
+                await foreach (var record in tracer.ReadRecordsAsync(stopping.Token).ConfigureAwait(false))
+                    Write(writer, settings, record);
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                // Ctrl-C, SIGTERM or --duration: the normal end.
+            }
+
+            await tracer.StopAsync(CancellationToken.None).ConfigureAwait(false);
+
+            // Stopping completes the connections still open; their exchanges come out now.
+            await foreach (var record in tracer.ReadRecordsAsync(CancellationToken.None).ConfigureAwait(false))
+                Write(writer, settings, record);
+            writer.Flush();
+
+            await Console.Error.WriteLineAsync(DescribeStatistics(tracer.GetStatistics())).ConfigureAwait(false);
+            return 0;
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            // Stopped before the probes were attached.
+            return 0;
+        }
+        catch (ProtocolTracingException e)
+        {
+            await Console.Error.WriteLineAsync($"{Name}: {e.Message}").ConfigureAwait(false);
+            return 1;
+        }
+        finally
+        {
+            Console.CancelKeyPress -= OnCancelKeyPress;
+            await tracer.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private static void Write(IRecordWriter writer, TraceSettings settings, ProtocolRecord record)
+    {
+        if (settings.Shows(record))
+            writer.Write(record);
+    }
+
+    private static string DescribeStatistics(TracerStatistics s) => string.Create(
+        CultureInfo.InvariantCulture,
+        $"{Name}: {s.EventsRead} events read, {s.KernelEventsLost} lost in the kernel ({s.KernelBytesLost} bytes); {s.RecordsProduced} records, {s.RecordsDropped} dropped; {s.GapBytes} gap bytes, {s.ResyncSkippedBytes} skipped resyncing; {s.ParseFailures} parse failures");
+}

@@ -117,7 +117,7 @@ internal static unsafe partial class LibBpfLog
         }
     }
 
-    [LoggerMessage(EventId = 1, Message = "libbpf: {Line}")]
+    [LoggerMessage(EventId = 1, Message = "{Line}")]
     private static partial void LogLine(ILogger logger, LogLevel level, string line);
 
     /// <summary>The warnings libbpf printed on this thread while the scope was open.</summary>

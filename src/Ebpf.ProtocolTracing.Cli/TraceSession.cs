@@ -29,8 +29,10 @@ internal static class TraceSession
         if (settings.Duration is { } duration)
             stopping.CancelAfter(duration);
 
+        // libbpf's own chatter stays out of the terminal; a load failure's exception carries its log tail.
         using var loggerFactory = LoggerFactory.Create(logging => logging
             .SetMinimumLevel(LogLevel.Warning)
+            .AddFilter("Ebpf.ProtocolTracing.Kernel", LogLevel.Error)
             .AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace));
         using IRecordWriter writer = settings.Json
             ? new JsonRecordWriter(Console.OpenStandardOutput())

@@ -29,11 +29,8 @@ internal static partial class Log
         Message = "The protocol tracing reader thread failed; tracing has stopped")]
     public static partial void ReaderFailed(ILogger logger, Exception exception);
 
-    [LoggerMessage(EventId = 1006, Level = LogLevel.Error,
-        Message = "{Reason}")]
-    public static partial void StartFailed(ILogger logger, string reason);
-
-    [LoggerMessage(EventId = 1007, Level = LogLevel.Debug,
-        Message = "Protocol tracing start failure detail")]
-    public static partial void StartFailureDetail(ILogger logger, Exception exception);
+    // Debug: the caller gets the exception (a host logs it as a failed start), so a second report would only repeat it.
+    [LoggerMessage(EventId = 1006, Level = LogLevel.Debug,
+        Message = "Protocol tracing could not start: {Reason}")]
+    public static partial void StartFailed(ILogger logger, string reason, Exception exception);
 }

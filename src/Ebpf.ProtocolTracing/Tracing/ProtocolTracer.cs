@@ -253,9 +253,7 @@ public sealed class ProtocolTracer : IProtocolTracer, IDisposable
         {
             var failure = ex as ProtocolTracingException
                 ?? new ProtocolTracingException($"Protocol tracing could not start: {ex.Message}", ex);
-            // The caller gets the exception; the log keeps the reason without a second stack trace.
-            Log.StartFailed(_logger, failure.Message);
-            Log.StartFailureDetail(_logger, ex);
+            Log.StartFailed(_logger, failure.Message, ex);
             _state = TracerState.Failed;
             _startFailure = ExceptionDispatchInfo.Capture(failure);
             _records?.Writer.TryComplete(failure);
@@ -419,6 +417,9 @@ public sealed class ProtocolTracer : IProtocolTracer, IDisposable
                 _finalStatistics = CollectStatistics(_probes!, _reader!, _tracker!);
                 _reader!.Dispose();
                 _probes!.Dispose();
+
+                // The tracker may own pooled payload memory; the cast keeps this right whether or not it does.
+                ((object)_tracker! as IDisposable)?.Dispose();
                 _reader = null;
                 _probes = null;
                 _tracker = null;

@@ -29,6 +29,9 @@ internal sealed class HttpConnectionParser : IConnectionParser
         _matcher = new HttpExchangeMatcher(context, options.MaxPendingRequests);
     }
 
+    /// <summary>Requests waiting for responses (for tests that check the bound).</summary>
+    internal int PendingRequestCount => _matcher.PendingCount;
+
     public ParseStatus Parse(StreamDirection direction, ReadOnlySequence<byte> data, long streamPosition, out SequencePosition consumed)
     {
         if (_stopped)

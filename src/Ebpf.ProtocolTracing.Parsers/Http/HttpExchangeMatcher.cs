@@ -42,7 +42,8 @@ internal sealed class HttpExchangeMatcher(IParseContext context, int maxPendingR
     /// <summary>A request head was read: it waits for its response.</summary>
     public void AddRequest(HttpMessage request)
     {
-        if (_pending.Count > 0)
+        // A request still waiting only shows pipelining when its response cannot have been lost.
+        if (_pending.Count > 0 && !_responsesLost)
         {
             _pipelined = true;
         }

@@ -69,10 +69,48 @@ internal static class HttpFrameFinder
                 return true;
             }
 
+            // The bytes before a message are often the unterminated tail of a body cut by the loss.
+            int midLine = FindMidLineStart(data[lineStart..lineEnd], marker - lineStart, expected);
+            if (midLine > 0)
+            {
+                offset = lineStart + midLine;
+                return true;
+            }
+
             searchFrom = marker + 1;
         }
 
         offset = 0;
         return false;
+    }
+
+    /// <summary>
+    /// Finds a start line that begins inside <paramref name="line"/> rather than at its start: a status
+    /// line at the marker, or a request line whose method is a standard one ending right before its target.
+    /// </summary>
+    /// <returns>The start's offset in the line, or -1.</returns>
+    private static int FindMidLineStart(ReadOnlySpan<byte> line, int marker, HttpMessageKind expected)
+    {
+        var whole = HttpCharacters.WithoutCarriageReturn(line);
+        if (expected != HttpMessageKind.Request && marker > 0
+            && HttpStartLine.Classify(whole[marker..], out _) == HttpMessageKind.Response)
+        {
+            return marker;
+        }
+
+        if (expected == HttpMessageKind.Response || marker < 4 || line[marker - 1] != (byte)' ')
+        {
+            return -1;
+        }
+
+        int targetStart = line[..(marker - 1)].LastIndexOf((byte)' ') + 1;
+        if (targetStart <= 1)
+        {
+            return -1;
+        }
+
+        var methodArea = line[..(targetStart - 1)];
+        int methodStart = HttpStartLine.StandardMethodSuffixStart(methodArea);
+        return methodStart > 0 && HttpStartLine.Classify(whole[methodStart..], out _) == HttpMessageKind.Request ? methodStart : -1;
     }
 }

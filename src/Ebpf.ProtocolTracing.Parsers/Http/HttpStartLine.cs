@@ -109,6 +109,21 @@ internal static class HttpStartLine
         return false;
     }
 
+    /// <summary>Where a standard method that ends <paramref name="area"/> begins (the longest one), or -1.</summary>
+    public static int StandardMethodSuffixStart(ReadOnlySpan<byte> area)
+    {
+        int best = -1;
+        foreach (var known in StandardMethods)
+        {
+            if (area.EndsWith(known) && (best < 0 || area.Length - known.Length < best))
+            {
+                best = area.Length - known.Length;
+            }
+        }
+
+        return best;
+    }
+
     /// <summary>
     /// Whether <paramref name="prefix"/> (no line end yet) can still become a valid start line; lets
     /// garbage be rejected before a whole head's worth of it has arrived.

@@ -37,7 +37,7 @@ internal sealed class ParserDriver
 
     public int InvalidCount { get; private set; }
 
-    /// <summary>Most bytes ever held back for a stream (the parser's unconsumed tail).</summary>
+    /// <summary>Most bytes the parser ever left unconsumed in a stream (not counting what the driver holds while resyncing).</summary>
     public int MaxBuffered { get; private set; }
 
     public int Buffered(StreamDirection direction) => _unconsumed[(int)direction].Count;
@@ -125,7 +125,6 @@ internal sealed class ParserDriver
                         Drop(direction, bytes.Length - ResyncWindow);
                     }
 
-                    MaxBuffered = Math.Max(MaxBuffered, _unconsumed[d].Count);
                     return;
                 }
 

@@ -38,7 +38,17 @@ internal abstract class EventReaderBase : IEventReader
         }
 
         dispatchedThisPoll = 0;
-        var result = PollNative(timeoutMilliseconds);
+        int result;
+        try
+        {
+            result = PollNative(timeoutMilliseconds);
+        }
+        catch (ObjectDisposedException) when (disposed)
+        {
+            // Disposed by another thread between the check above and the native call.
+            return 0;
+        }
+
         if (sinkFailure is { } failure)
         {
             sinkFailure = null;

@@ -10,7 +10,9 @@ internal interface IEventReader : IDisposable
     /// Waits up to <paramref name="timeoutMilliseconds"/> (0: do not wait, -1: forever) for events and
     /// dispatches every available one to the sink on the calling thread.
     /// </summary>
-    /// <returns>How many events were dispatched.</returns>
+    /// <returns>How many events were dispatched; 0 once disposed.</returns>
+    /// <exception cref="ProtocolTracingException">The buffer cannot be read any more.</exception>
+    /// <remarks>An exception thrown by the sink ends the poll and is rethrown here; the reader stays usable.</remarks>
     int Poll(int timeoutMilliseconds);
 
     /// <summary>Events read from the buffer and dispatched to the sink.</summary>

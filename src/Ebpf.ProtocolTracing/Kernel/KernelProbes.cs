@@ -111,7 +111,17 @@ internal sealed partial class KernelProbes : IConnectionControl, IDisposable
 
         var key = new KernelConnKey((uint)id.Pid, id.Fd, id.Generation);
         const byte Disabled = 1;
-        var errno = disabledMap.Update(key, Disabled);
+        int errno;
+        try
+        {
+            errno = disabledMap.Update(key, Disabled);
+        }
+        catch (ObjectDisposedException)
+        {
+            // Disposed by another thread meanwhile: there is no kernel side left to tell.
+            return;
+        }
+
         if (errno != 0)
         {
             LogDisableFailed(logger, id, errno);

@@ -1,0 +1,657 @@
+// SPDX-License-Identifier: MIT OR GPL-2.0
+/*
+ * Socket data capture from syscall tracepoints.
+ *
+ * Each traced syscall has an entry program that remembers its arguments (keyed by pid_tgid) and an
+ * exit program that reads the result and emits events: OPEN when a TCP connection is first tracked,
+ * DATA for the bytes it moved, CLOSE when its fd is closed. Every byte moved advances the stream
+ * position of its direction, whether or not it is sent up, so user space sees every loss as a gap
+ * of exact size. The wire format is include/trace_events.h.
+ */
+/* vmlinux.h has a "typedef struct config_s config;" that would clash with the map named config. */
+#define config vmlinux_config
+#include "vmlinux.h"
+#undef config
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_endian.h>
+
+#include "trace_events.h"
+#include "maps.h"
+#include "sock_info.h"
+#include "protocol_infer.h"
+#include "user_io.h"
+
+char LICENSE[] SEC("license") = "Dual MIT/GPL";
+
+#define ERR_EBADF 9
+#define ERR_EINPROGRESS 115
+
+/* Vector I/O walked per syscall; bytes in further iovecs or messages become a gap of known size. */
+#define MAX_IOVECS 16
+#define MAX_MESSAGES 16
+/* sendmmsg/recvmmsg move at most UIO_MAXIOV messages; all their lengths are summed for positions. */
+#define MAX_MMSG_COUNT 1024
+/* Steps of the chunk walk: one per segment visited plus one per event emitted. */
+#define MAX_WALK_STEPS (MAX_MESSAGES * (MAX_IOVECS + 1) + TRACE_MAX_CHUNKS_PER_SYSCALL + 8)
+
+static __always_inline __u64 conn_id(__u32 tgid, __s32 fd)
+{
+	return ((__u64)tgid << 32) | (__u32)fd;
+}
+
+/* The configuration when the process is traced, else NULL (not configured yet, the tracer itself, filtered out). */
+static __always_inline struct trace_config *traced_config(__u32 tgid)
+{
+	struct trace_config *cfg = get_config();
+
+	if (!cfg || cfg->chunk_limit == 0 || tgid == cfg->self_tgid)
+		return NULL;
+	if (cfg->filter_by_pid && !bpf_map_lookup_elem(&pid_filter, &tgid))
+		return NULL;
+	return cfg;
+}
+
+static __always_inline long output_event(void *ctx, bool use_perf_buffer, void *event, __u64 size)
+{
+	if (use_perf_buffer)
+		return bpf_perf_event_output(ctx, &perf_events, BPF_F_CURRENT_CPU, event, size);
+	return bpf_ringbuf_output(&events, event, size, 0);
+}
+
+static __always_inline bool output_counted(void *ctx, bool use_perf_buffer, void *event, __u64 size, __u64 bytes)
+{
+	if (output_event(ctx, use_perf_buffer, event, size) == 0) {
+		count(TRACE_COUNTER_EVENTS_SENT, 1);
+		return true;
+	}
+	count(TRACE_COUNTER_EVENTS_LOST, 1);
+	if (bytes)
+		count(TRACE_COUNTER_BYTES_LOST, bytes);
+	return false;
+}
+
+static __always_inline void fill_header(struct event_header *hdr, __u8 kind, __u8 protocol, __u16 flags,
+					__u32 tgid, __s32 fd, __u64 generation)
+{
+	hdr->kind = kind;
+	hdr->protocol = protocol;
+	hdr->flags = flags;
+	hdr->tid = (__u32)bpf_get_current_pid_tgid();
+	hdr->timestamp_ns = bpf_ktime_get_ns();
+	hdr->conn.tgid = tgid;
+	hdr->conn.fd = fd;
+	hdr->conn.generation = generation;
+}
+
+static __always_inline bool emit_open(void *ctx, struct trace_config *cfg, __u32 tgid, __s32 fd,
+				      struct conn_state *st, struct sock *sk)
+{
+	struct open_event e;
+	struct endpoints ep = {};
+	struct task_struct *leader = BPF_CORE_READ(bpf_get_current_task_btf(), group_leader);
+
+	__builtin_memset(&e, 0, sizeof(e));
+	fill_header(&e.hdr, TRACE_EVENT_OPEN, st->protocol, st->flags, tgid, fd, st->generation);
+	e.process_start_ns = BPF_CORE_READ(leader, start_time);
+	BPF_CORE_READ_STR_INTO(&e.comm, leader, comm);
+	read_endpoints(sk, &ep);
+	e.family = ep.family;
+	e.local_port = ep.local_port;
+	e.remote_port = ep.remote_port;
+	__builtin_memcpy(e.local_addr, ep.local_addr, sizeof(e.local_addr));
+	__builtin_memcpy(e.remote_addr, ep.remote_addr, sizeof(e.remote_addr));
+	e.role = st->role;
+	e.transport = TRACE_TRANSPORT_TCP;
+	return output_counted(ctx, cfg->use_perf_buffer, &e, sizeof(e), 0);
+}
+
+static __always_inline void emit_close(void *ctx, struct trace_config *cfg, __u32 tgid, __s32 fd,
+				       struct conn_state *st)
+{
+	struct close_event e;
+
+	__builtin_memset(&e, 0, sizeof(e));
+	fill_header(&e.hdr, TRACE_EVENT_CLOSE, st->protocol, 0, tgid, fd, st->generation);
+	e.bytes_sent = st->bytes[TRACE_EGRESS];
+	e.bytes_received = st->bytes[TRACE_INGRESS];
+	output_counted(ctx, cfg->use_perf_buffer, &e, sizeof(e), 0);
+}
+
+/*
+ * Starts a new connection for (tgid, fd) with a new generation. A connection still recorded for the
+ * fd (its close was not seen: dup2, exec, exit) is closed first so user space never merges the two.
+ */
+static __always_inline struct conn_state *track_conn(void *ctx, struct trace_config *cfg, __u32 tgid, __s32 fd,
+						     struct sock *sk, __u8 role, __u8 flags)
+{
+	__u64 id = conn_id(tgid, fd);
+	struct conn_state *st = bpf_map_lookup_elem(&conn_info, &id);
+	struct conn_state fresh = {};
+
+	if (st)
+		emit_close(ctx, cfg, tgid, fd, st);
+	fresh.generation = bpf_ktime_get_ns();
+	fresh.sk = (__u64)sk;
+	fresh.local_port = BPF_CORE_READ(sk, __sk_common.skc_num);
+	fresh.remote_port = bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
+	fresh.role = role;
+	fresh.flags = flags;
+	if (bpf_map_update_elem(&conn_info, &id, &fresh, BPF_ANY)) {
+		count(TRACE_COUNTER_CONN_TABLE_FULL, 1);
+		return NULL;
+	}
+	st = bpf_map_lookup_elem(&conn_info, &id);
+	if (!st)
+		return NULL;
+	count(TRACE_COUNTER_CONNS_OPENED, 1);
+	st->open_sent = emit_open(ctx, cfg, tgid, fd, st, sk);
+	return st;
+}
+
+/* ---- connect / accept / close ---- */
+
+SEC("tracepoint/syscalls/sys_enter_connect")
+int enter_connect(struct trace_event_raw_sys_enter *ctx)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	struct syscall_args args = {};
+	struct sock *sk;
+
+	if (!traced_config(pid_tgid >> 32))
+		return 0;
+	args.fd = (__s32)ctx->args[0];
+	sk = tcp_sock_of_fd(args.fd);
+	if (!sk)
+		return 0;
+	args.sk = (__u64)sk;
+	bpf_map_update_elem(&active_syscalls, &pid_tgid, &args, BPF_ANY);
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_exit_connect")
+int exit_connect(struct trace_event_raw_sys_exit *ctx)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	struct syscall_args *args = bpf_map_lookup_elem(&active_syscalls, &pid_tgid);
+	struct trace_config *cfg;
+	__s32 fd;
+	__u64 sk;
+
+	if (!args)
+		return 0;
+	fd = args->fd;
+	sk = args->sk;
+	bpf_map_delete_elem(&active_syscalls, &pid_tgid);
+	if (ctx->ret != 0 && ctx->ret != -ERR_EINPROGRESS)
+		return 0;
+	cfg = traced_config(pid_tgid >> 32);
+	if (cfg)
+		track_conn(ctx, cfg, pid_tgid >> 32, fd, (struct sock *)sk, TRACE_ROLE_CLIENT, 0);
+	return 0;
+}
+
+static __always_inline int handle_accept_exit(struct trace_event_raw_sys_exit *ctx)
+{
+	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+	struct trace_config *cfg;
+	struct sock *sk;
+	__s32 fd = (__s32)ctx->ret;
+
+	if (ctx->ret < 0)
+		return 0;
+	cfg = traced_config(tgid);
+	if (!cfg)
+		return 0;
+	sk = tcp_sock_of_fd(fd);
+	if (sk)
+		track_conn(ctx, cfg, tgid, fd, sk, TRACE_ROLE_SERVER, 0);
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_exit_accept")
+int exit_accept(struct trace_event_raw_sys_exit *ctx)
+{
+	return handle_accept_exit(ctx);
+}
+
+SEC("tracepoint/syscalls/sys_exit_accept4")
+int exit_accept4(struct trace_event_raw_sys_exit *ctx)
+{
+	return handle_accept_exit(ctx);
+}
+
+SEC("tracepoint/syscalls/sys_enter_close")
+int enter_close(struct trace_event_raw_sys_enter *ctx)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	struct syscall_args args = {};
+	__u64 id;
+
+	args.fd = (__s32)ctx->args[0];
+	id = conn_id(pid_tgid >> 32, args.fd);
+	/* Only tracked fds are remembered: close() of files is by far the common case. */
+	if (!bpf_map_lookup_elem(&conn_info, &id))
+		return 0;
+	bpf_map_update_elem(&active_syscalls, &pid_tgid, &args, BPF_ANY);
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_exit_close")
+int exit_close(struct trace_event_raw_sys_exit *ctx)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	struct syscall_args *args = bpf_map_lookup_elem(&active_syscalls, &pid_tgid);
+	struct trace_config *cfg = get_config();
+	struct conn_state *st;
+	__u32 tgid = pid_tgid >> 32;
+	__s32 fd;
+	__u64 id;
+
+	if (!args)
+		return 0;
+	fd = args->fd;
+	bpf_map_delete_elem(&active_syscalls, &pid_tgid);
+	/* close() releases the fd even when it reports an error, except for a bad fd. */
+	if (ctx->ret == -ERR_EBADF || !cfg)
+		return 0;
+	id = conn_id(tgid, fd);
+	st = bpf_map_lookup_elem(&conn_info, &id);
+	if (!st)
+		return 0;
+	emit_close(ctx, cfg, tgid, fd, st);
+	bpf_map_delete_elem(&conn_info, &id);
+	return 0;
+}
+
+/* ---- data ---- */
+
+/*
+ * State of splitting one syscall's payload into data events. The payload is a list of messages
+ * (one, except for sendmmsg/recvmmsg), each a list of segments (one buffer or its iovecs); the walk
+ * emits at most max_chunks events of at most chunk_limit bytes, and the last event allowed also
+ * stands for everything after it (original_len > captured_len).
+ */
+struct chunk_walk {
+	__u64 position;   /* stream position of the next byte */
+	__u64 total_left; /* bytes of the syscall not yet covered by an event */
+	__u64 seg_ptr;
+	__u64 seg_left;
+	__u64 iov_ptr;
+	__u64 msg_left;   /* bytes of the current message not yet assigned to a segment */
+	__u64 msgs_ptr;
+	__u64 generation;
+	__u32 iov_idx;
+	__u32 iov_cnt;
+	__u32 msg_idx;
+	__u32 msg_cnt;
+	__u32 chunks_left;
+	__u32 chunk_limit;
+	__u32 tgid;
+	__s32 fd;
+	__u8 layout;
+	__u8 protocol;
+	__u8 direction;
+	__u8 source;
+	__u8 use_perf_buffer;
+};
+
+/*
+ * The walk state lives in per-CPU map memory, not on the stack: the verifier does not track values
+ * loaded from a map, so the bpf_loop callback verifies in a few passes instead of once per value.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct chunk_walk);
+} walk_scratch SEC(".maps");
+
+/* The bpf_loop context: only the program context (for bpf_perf_event_output) stays on the stack. */
+struct walk_ctx {
+	void *ctx;
+};
+
+static __always_inline void emit_data(void *ctx, struct chunk_walk *w, __u64 src, __u32 captured, __u64 original)
+{
+	__u32 zero = 0;
+	struct data_event_buffer *b = bpf_map_lookup_elem(&data_scratch, &zero);
+	__u32 len;
+
+	if (!b)
+		return;
+	/*
+	 * The length goes through map memory on purpose: the verifier then knows only the bound checked
+	 * below, not the walk state it came from, so the bpf_loop callback's states converge.
+	 */
+	b->event.captured_len = captured;
+	len = *(volatile __u32 *)&b->event.captured_len;
+	if (len > TRACE_MAX_CHUNK)
+		len = TRACE_MAX_CHUNK;
+	/* An unreadable buffer (not resident) is still reported, as a gap. */
+	if (len && bpf_probe_read_user(b->data, len, (const void *)src))
+		len = 0;
+	fill_header(&b->event.hdr, TRACE_EVENT_DATA, w->protocol, 0, w->tgid, w->fd, w->generation);
+	b->event.position = w->position;
+	b->event.captured_len = len;
+	b->event.original_len = (__u32)original;
+	b->event.direction = w->direction;
+	b->event.source = w->source;
+	b->event.reserved = 0;
+	b->event.reserved2 = 0;
+	output_counted(ctx, w->use_perf_buffer, b, sizeof(struct data_event) + len, original);
+}
+
+/* Points the walk at the iovecs and byte count of message msg_idx of an mmsghdr array. */
+static __always_inline bool load_mmsg(struct chunk_walk *w)
+{
+	struct user_mmsghdr_abi m;
+
+	if (bpf_probe_read_user(&m, sizeof(m), (const void *)(w->msgs_ptr + (__u64)w->msg_idx * sizeof(m))))
+		return false;
+	w->iov_ptr = m.hdr.iov;
+	w->iov_cnt = m.hdr.iovlen > MAX_IOVECS ? MAX_IOVECS : (__u32)m.hdr.iovlen;
+	w->iov_idx = 0;
+	w->msg_left = m.len;
+	return true;
+}
+
+/* Moves to the next non-exhausted segment; false when the walk cannot go on. */
+static __always_inline bool next_segment(struct chunk_walk *w)
+{
+	struct user_iovec_abi iov;
+
+	if (w->msg_left > 0 && w->iov_idx < w->iov_cnt && w->iov_idx < MAX_IOVECS) {
+		if (bpf_probe_read_user(&iov, sizeof(iov), (const void *)(w->iov_ptr + (__u64)w->iov_idx * sizeof(iov))))
+			return false;
+		w->iov_idx++;
+		w->seg_ptr = iov.base;
+		w->seg_left = iov.len < w->msg_left ? iov.len : w->msg_left;
+		w->msg_left -= w->seg_left;
+		return true;
+	}
+	/* Bytes of this message beyond MAX_IOVECS: stop here, the rest becomes one gap. */
+	if (w->msg_left > 0 || w->layout != IO_LAYOUT_MMSGHDR)
+		return false;
+	if (w->msg_idx + 1 >= w->msg_cnt || w->msg_idx + 1 >= MAX_MESSAGES)
+		return false;
+	w->msg_idx++;
+	return load_mmsg(w);
+}
+
+static long walk_step(__u32 index, void *data)
+{
+	struct walk_ctx *wc = data;
+	__u32 zero = 0;
+	struct chunk_walk *w = bpf_map_lookup_elem(&walk_scratch, &zero);
+	__u32 captured;
+	__u64 original;
+
+	if (!w)
+		return 1;
+	if (w->total_left == 0 || w->chunks_left == 0)
+		return 1;
+	if (w->seg_left == 0)
+		return next_segment(w) ? 0 : 1;
+	captured = w->seg_left < w->chunk_limit ? (__u32)w->seg_left : w->chunk_limit;
+	if (captured > w->total_left)
+		captured = (__u32)w->total_left;
+	original = w->chunks_left == 1 ? w->total_left : captured;
+	emit_data(wc->ctx, w, w->seg_ptr, captured, original);
+	w->seg_ptr += captured;
+	w->seg_left -= captured;
+	w->position += original;
+	w->total_left -= original;
+	w->chunks_left--;
+	return 0;
+}
+
+/* Adds the byte count of message index of an mmsghdr array to the walk's total (in map memory, see walk_scratch). */
+static long mmsg_sum_step(__u32 index, void *data)
+{
+	__u32 zero = 0;
+	struct chunk_walk *w = bpf_map_lookup_elem(&walk_scratch, &zero);
+	__u32 len = 0;
+
+	if (!w)
+		return 1;
+	bpf_probe_read_user(&len, sizeof(len),
+			    (const void *)(w->msgs_ptr + (__u64)index * sizeof(struct user_mmsghdr_abi) +
+					   __builtin_offsetof(struct user_mmsghdr_abi, len)));
+	w->total_left += len;
+	return 0;
+}
+
+/* Where the payload starts and how long its first segment is (for inference). */
+static __always_inline void first_segment(const struct syscall_args *args, __u8 layout, __u64 total, __u64 *ptr,
+					  __u64 *len)
+{
+	struct user_iovec_abi iov = {};
+	struct user_msghdr_abi msg = {};
+	struct user_mmsghdr_abi mmsg = {};
+
+	*ptr = 0;
+	*len = 0;
+	switch (layout) {
+	case IO_LAYOUT_BUFFER:
+		*ptr = args->ptr;
+		*len = total;
+		return;
+	case IO_LAYOUT_IOVEC:
+		if (args->count == 0 || bpf_probe_read_user(&iov, sizeof(iov), (const void *)args->ptr))
+			return;
+		break;
+	case IO_LAYOUT_MSGHDR:
+		if (bpf_probe_read_user(&msg, sizeof(msg), (const void *)args->ptr) || msg.iovlen == 0 ||
+		    bpf_probe_read_user(&iov, sizeof(iov), (const void *)msg.iov))
+			return;
+		break;
+	case IO_LAYOUT_MMSGHDR:
+		if (bpf_probe_read_user(&mmsg, sizeof(mmsg), (const void *)args->ptr) || mmsg.hdr.iovlen == 0 ||
+		    bpf_probe_read_user(&iov, sizeof(iov), (const void *)mmsg.hdr.iov))
+			return;
+		if (iov.len > mmsg.len)
+			iov.len = mmsg.len;
+		break;
+	default:
+		return;
+	}
+	*ptr = iov.base;
+	*len = iov.len < total ? iov.len : total;
+}
+
+static __always_inline void infer(struct conn_state *st, const struct syscall_args *args, __u8 layout, __u64 total)
+{
+	struct payload_head head = {};
+	__u64 ptr, len;
+
+	first_segment(args, layout, total, &ptr, &len);
+	if (!ptr || !len)
+		return;
+	/* A fixed-size read keeps the verifier happy; bytes past len are ignored by head.len. */
+	if (bpf_probe_read_user(head.bytes, sizeof(head.bytes), (const void *)ptr))
+		return;
+	head.len = len > INFER_HEAD_LEN ? INFER_HEAD_LEN : (__u32)len;
+	st->protocol = infer_protocol(&head);
+}
+
+/* The protocol to stamp on the connection's data events, or -1 when its data is not sent up. */
+static __always_inline int send_protocol(struct trace_config *cfg, struct conn_state *st, __u32 tgid, __s32 fd)
+{
+	struct conn_key key = {};
+	int protocol = -1;
+	__u8 p = st->protocol;
+
+	if (p != TRACE_PROTOCOL_UNKNOWN && p < 64 && (cfg->enabled_protocols & (1ULL << p)))
+		protocol = p;
+	else if (bpf_map_lookup_elem(&forced_ports, &st->local_port) ||
+		 bpf_map_lookup_elem(&forced_ports, &st->remote_port))
+		protocol = TRACE_PROTOCOL_FORCED;
+	else if (cfg->capture_all)
+		protocol = p;
+	if (protocol < 0)
+		return -1;
+	key.tgid = tgid;
+	key.fd = fd;
+	key.generation = st->generation;
+	if (bpf_map_lookup_elem(&disabled, &key))
+		return -1;
+	return protocol;
+}
+
+static __always_inline int handle_io_enter(struct trace_event_raw_sys_enter *ctx, __u8 layout, __u8 direction,
+					   __u8 source)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	struct syscall_args args = {};
+	struct sock *sk;
+
+	if (!traced_config(pid_tgid >> 32))
+		return 0;
+	args.fd = (__s32)ctx->args[0];
+	sk = tcp_sock_of_fd(args.fd);
+	if (!sk)
+		return 0;
+	args.sk = (__u64)sk;
+	args.ptr = ctx->args[1];
+	args.count = (__u32)ctx->args[2];
+	args.layout = layout;
+	args.direction = direction;
+	args.source = source;
+	bpf_map_update_elem(&active_syscalls, &pid_tgid, &args, BPF_ANY);
+	return 0;
+}
+
+/* layout is a constant in each exit program, so the verifier only walks that layout's code. */
+static __always_inline int handle_io_exit(struct trace_event_raw_sys_exit *ctx, __u8 layout)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	__u32 tgid = pid_tgid >> 32;
+	struct syscall_args *stored = bpf_map_lookup_elem(&active_syscalls, &pid_tgid);
+	struct syscall_args args;
+	struct trace_config *cfg;
+	struct conn_state *st;
+	struct chunk_walk *w;
+	struct walk_ctx wc = { .ctx = ctx };
+	struct user_msghdr_abi msg;
+	__u32 zero = 0;
+	long ret = ctx->ret;
+	__u64 id, total, position;
+	int protocol;
+
+	if (!stored)
+		return 0;
+	args = *stored;
+	bpf_map_delete_elem(&active_syscalls, &pid_tgid);
+	if (ret <= 0)
+		return 0;
+	cfg = get_config();
+	if (!cfg)
+		return 0;
+
+	total = ret;
+	if (layout == IO_LAYOUT_MMSGHDR) {
+		w = bpf_map_lookup_elem(&walk_scratch, &zero);
+		if (!w)
+			return 0;
+		w->msgs_ptr = args.ptr;
+		w->total_left = 0;
+		bpf_loop(ret > MAX_MMSG_COUNT ? MAX_MMSG_COUNT : (__u32)ret, mmsg_sum_step, NULL, 0);
+		total = w->total_left;
+		if (total == 0)
+			return 0;
+	}
+
+	id = conn_id(tgid, args.fd);
+	st = bpf_map_lookup_elem(&conn_info, &id);
+	if (!st || st->sk != args.sk)
+		st = track_conn(ctx, cfg, tgid, args.fd, (struct sock *)args.sk, TRACE_ROLE_UNKNOWN,
+				TRACE_FLAG_MIDSTREAM);
+	if (!st)
+		return 0;
+	if (!st->open_sent)
+		st->open_sent = emit_open(ctx, cfg, tgid, args.fd, st, (struct sock *)args.sk);
+	if (st->protocol == TRACE_PROTOCOL_UNKNOWN && layout != IO_LAYOUT_NONE)
+		infer(st, &args, layout, total);
+
+	/* Reserve this syscall's stretch of the stream: concurrent threads get disjoint positions. */
+	position = __sync_fetch_and_add(&st->bytes[args.direction & 1], total);
+	protocol = send_protocol(cfg, st, tgid, args.fd);
+	if (protocol < 0)
+		return 0;
+	w = bpf_map_lookup_elem(&walk_scratch, &zero);
+	if (!w)
+		return 0;
+	__builtin_memset(w, 0, sizeof(*w));
+	w->position = position;
+
+	w->total_left = total;
+	w->generation = st->generation;
+	w->tgid = tgid;
+	w->fd = args.fd;
+	w->layout = layout;
+	w->protocol = (__u8)protocol;
+	w->direction = args.direction;
+	w->source = args.source;
+	w->use_perf_buffer = cfg->use_perf_buffer != 0;
+	w->chunk_limit = cfg->chunk_limit > TRACE_MAX_CHUNK ? TRACE_MAX_CHUNK : cfg->chunk_limit;
+	w->chunks_left = cfg->max_chunks > TRACE_MAX_CHUNKS_PER_SYSCALL ? TRACE_MAX_CHUNKS_PER_SYSCALL : cfg->max_chunks;
+	if (w->chunks_left == 0)
+		w->chunks_left = 1;
+
+	switch (layout) {
+	case IO_LAYOUT_BUFFER:
+		w->seg_ptr = args.ptr;
+		w->seg_left = total;
+		break;
+	case IO_LAYOUT_IOVEC:
+		w->iov_ptr = args.ptr;
+		w->iov_cnt = args.count > MAX_IOVECS ? MAX_IOVECS : args.count;
+		w->msg_left = total;
+		break;
+	case IO_LAYOUT_MSGHDR:
+		if (bpf_probe_read_user(&msg, sizeof(msg), (const void *)args.ptr))
+			break;
+		w->iov_ptr = msg.iov;
+		w->iov_cnt = msg.iovlen > MAX_IOVECS ? MAX_IOVECS : (__u32)msg.iovlen;
+		w->msg_left = total;
+		break;
+	case IO_LAYOUT_MMSGHDR:
+		w->msgs_ptr = args.ptr;
+		w->msg_cnt = ret > MAX_MESSAGES ? MAX_MESSAGES : (__u32)ret;
+		load_mmsg(w);
+		break;
+	default: /* sendfile: nothing in user memory, the whole write is one gap */
+		break;
+	}
+	bpf_loop(MAX_WALK_STEPS, walk_step, &wc, 0);
+	/* What the walk could not reach (too many iovecs or messages, no user buffer): one gap. */
+	if (w->total_left > 0)
+		emit_data(ctx, w, 0, 0, w->total_left);
+	return 0;
+}
+
+#define IO_SYSCALL(name, layout, direction, source)                                   \
+	SEC("tracepoint/syscalls/sys_enter_" #name)                                   \
+	int enter_##name(struct trace_event_raw_sys_enter *ctx)                       \
+	{                                                                             \
+		return handle_io_enter(ctx, layout, direction, source);               \
+	}                                                                             \
+	SEC("tracepoint/syscalls/sys_exit_" #name)                                    \
+	int exit_##name(struct trace_event_raw_sys_exit *ctx)                         \
+	{                                                                             \
+		return handle_io_exit(ctx, layout);                                   \
+	}
+
+IO_SYSCALL(read, IO_LAYOUT_BUFFER, TRACE_INGRESS, TRACE_SOURCE_READ)
+IO_SYSCALL(recvfrom, IO_LAYOUT_BUFFER, TRACE_INGRESS, TRACE_SOURCE_RECVFROM)
+IO_SYSCALL(readv, IO_LAYOUT_IOVEC, TRACE_INGRESS, TRACE_SOURCE_READV)
+IO_SYSCALL(recvmsg, IO_LAYOUT_MSGHDR, TRACE_INGRESS, TRACE_SOURCE_RECVMSG)
+IO_SYSCALL(recvmmsg, IO_LAYOUT_MMSGHDR, TRACE_INGRESS, TRACE_SOURCE_RECVMMSG)
+IO_SYSCALL(write, IO_LAYOUT_BUFFER, TRACE_EGRESS, TRACE_SOURCE_WRITE)
+IO_SYSCALL(sendto, IO_LAYOUT_BUFFER, TRACE_EGRESS, TRACE_SOURCE_SENDTO)
+IO_SYSCALL(writev, IO_LAYOUT_IOVEC, TRACE_EGRESS, TRACE_SOURCE_WRITEV)
+IO_SYSCALL(sendmsg, IO_LAYOUT_MSGHDR, TRACE_EGRESS, TRACE_SOURCE_SENDMSG)
+IO_SYSCALL(sendmmsg, IO_LAYOUT_MMSGHDR, TRACE_EGRESS, TRACE_SOURCE_SENDMMSG)
+IO_SYSCALL(sendfile64, IO_LAYOUT_NONE, TRACE_EGRESS, TRACE_SOURCE_SENDFILE)

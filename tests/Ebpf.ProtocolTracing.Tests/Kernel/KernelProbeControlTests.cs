@@ -102,8 +102,9 @@ public sealed class KernelProbeControlTests
 
         Assert.NotNull(thrown);
         Assert.Equal(ThrowingSink.Message, thrown.Message);
-        // The reader is still usable after the failure.
-        reader.Poll(0);
+        // The failure stopped the dispatch at the first event; the rest are still there for the next poll.
+        Assert.Equal(0ul, reader.EventsRead);
+        Assert.Throws<InvalidOperationException>(() => reader.Poll(0));
     }
 
     [KernelFact]

@@ -146,7 +146,7 @@ internal sealed class SampleTracerProcess : IAsyncDisposable
     }
 
     // The sample is built with the solution, in the test's configuration; build it when it is missing
-    // (the test project alone was built).
+    // or stale (the test project alone was built).
     private static async Task<string> FindSampleAsync()
     {
         var configuration = typeof(SampleTracerProcess).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
@@ -159,7 +159,10 @@ internal sealed class SampleTracerProcess : IAsyncDisposable
         Assert.True(root is not null, $"the repository root (with Ebpf.ProtocolTracing.sln) is not above {AppContext.BaseDirectory}");
         var project = Path.Combine(root.FullName, "samples", "LineProtocol.Tracer");
         var dll = Path.Combine(project, "bin", configuration, "net10.0", "LineProtocol.Tracer.dll");
-        if (!File.Exists(dll))
+        // Also rebuild when the sample carries an older tracer library than this test run (a stale build).
+        var sampleLibrary = Path.Combine(Path.GetDirectoryName(dll)!, "Ebpf.ProtocolTracing.dll");
+        var testLibrary = Path.Combine(AppContext.BaseDirectory, "Ebpf.ProtocolTracing.dll");
+        if (!File.Exists(dll) || !File.Exists(sampleLibrary) || File.GetLastWriteTimeUtc(sampleLibrary) < File.GetLastWriteTimeUtc(testLibrary))
         {
             var build = await ProcessRun.RunAsync("dotnet", ["build", project, "-c", configuration, "-nologo", "-v", "q"], TimeSpan.FromMinutes(5));
             Assert.True(build.ExitCode == 0, $"building {project} failed:\n{build.StandardOutput}\n{build.StandardError}");

@@ -34,7 +34,14 @@ internal sealed partial class KernelProbes : IConnectionControl, IDisposable
         disabledMap = bpfObject.FindMap(KernelMapNames.Disabled);
         countersMap = bpfObject.FindMap(KernelMapNames.Counters);
         // A per-CPU lookup returns one value per possible CPU, each padded to 8 bytes.
-        perCpuCounterValues = new byte[LibBpf.NumPossibleCpus() * 8];
+        var possibleCpus = LibBpf.NumPossibleCpus();
+        if (possibleCpus <= 0)
+        {
+            throw new ProtocolTracingException(
+                $"libbpf could not read the number of possible CPUs from /sys/devices/system/cpu/possible ({Interop.NativeError.Describe(-possibleCpus)}); mount sysfs at /sys.");
+        }
+
+        perCpuCounterValues = new byte[possibleCpus * 8];
     }
 
     /// <summary>How many programs are attached.</summary>

@@ -75,6 +75,7 @@ internal struct HttpHeadScanner
     /// <param name="maxHeaderCount">Most fields accepted.</param>
     public static HeadScanStatus Scan(ref HttpHeadScanner scanner, ReadOnlySpan<byte> data, int maxHeadBytes, int maxHeaderCount)
     {
+        bool atLimit = data.Length >= maxHeadBytes;
         if (data.Length > maxHeadBytes)
         {
             data = data[..maxHeadBytes];
@@ -83,14 +84,13 @@ internal struct HttpHeadScanner
         while (true)
         {
             var rest = data[scanner.Examined..];
-            int lineEnd = rest.IndexOf((byte)'\n');
-            if (lineEnd < 0)
+            var status = scanner.ScanLine(rest, maxHeaderCount, out int lineLength);
+            if (lineLength == 0)
             {
-                return scanner.IncompleteLine(rest, data.Length >= maxHeadBytes);
+                return status == HeadScanStatus.Invalid ? status : scanner.IncompleteLine(rest, atLimit);
             }
 
-            var status = scanner.ProcessLine(rest[..lineEnd], maxHeaderCount);
-            scanner.Examined += lineEnd + 1;
+            scanner.Examined += lineLength;
             if (status != HeadScanStatus.NeedMoreData)
             {
                 scanner.HeadLength = scanner.Examined;
@@ -116,13 +116,21 @@ internal struct HttpHeadScanner
         reader.Advance(scanner.Examined);
         while (true)
         {
-            if (!reader.TryReadTo(out ReadOnlySequence<byte> line, (byte)'\n'))
+            var lineStart = reader.Position;
+            if (!reader.TryAdvanceTo((byte)'\n'))
             {
-                return scanner.IncompleteLine(reader.UnreadSequence, bounded.Length >= maxHeadBytes);
+                return scanner.IncompleteLine(bounded.Slice(lineStart), data.Length >= maxHeadBytes);
             }
 
-            var status = ProcessLine(ref scanner, line, maxHeaderCount);
-            scanner.Examined += (int)line.Length + 1;
+            // Each line is handed over whole, LF included; a line split across segments is copied once.
+            var line = bounded.Slice(lineStart, reader.Position);
+            var status = ScanWholeLine(ref scanner, line, maxHeaderCount, out int lineLength);
+            if (lineLength != line.Length)
+            {
+                return HeadScanStatus.Invalid;
+            }
+
+            scanner.Examined += lineLength;
             if (status != HeadScanStatus.NeedMoreData)
             {
                 scanner.HeadLength = scanner.Examined;
@@ -131,21 +139,20 @@ internal struct HttpHeadScanner
         }
     }
 
-    private static HeadScanStatus ProcessLine(ref HttpHeadScanner scanner, in ReadOnlySequence<byte> line, int maxHeaderCount)
+    private static HeadScanStatus ScanWholeLine(ref HttpHeadScanner scanner, in ReadOnlySequence<byte> line, int maxHeaderCount, out int lineLength)
     {
         if (line.IsSingleSegment)
         {
-            return scanner.ProcessLine(line.FirstSpan, maxHeaderCount);
+            return scanner.ScanLine(line.FirstSpan, maxHeaderCount, out lineLength);
         }
 
-        // A line split across segments is copied once; lines are bounded by the head limit.
         int length = (int)line.Length;
         byte[]? rented = null;
         Span<byte> buffer = length <= 256 ? stackalloc byte[256] : (rented = ArrayPool<byte>.Shared.Rent(length));
         try
         {
             line.CopyTo(buffer);
-            return scanner.ProcessLine(buffer[..length], maxHeaderCount);
+            return scanner.ScanLine(buffer[..length], maxHeaderCount, out lineLength);
         }
         finally
         {
@@ -185,53 +192,139 @@ internal struct HttpHeadScanner
         return IncompleteLine(prefix[..length], atLimit: false);
     }
 
-    private HeadScanStatus ProcessLine(ReadOnlySpan<byte> line, int maxHeaderCount)
+    /// <summary>
+    /// Reads the line at the start of <paramref name="rest"/>. A field line is validated and its end
+    /// found in two vectorised passes: the name runs to the first non-token byte (which must be the
+    /// colon), the value to the first control byte (which must be the line end).
+    /// </summary>
+    /// <param name="rest">Bytes from the line start.</param>
+    /// <param name="maxHeaderCount">Most fields accepted.</param>
+    /// <param name="lineLength">Length of the line with its end; 0 when the line is not complete yet.</param>
+    private HeadScanStatus ScanLine(ReadOnlySpan<byte> rest, int maxHeaderCount, out int lineLength)
     {
-        line = HttpCharacters.WithoutCarriageReturn(line);
-        if (Examined == 0)
+        lineLength = 0;
+        if (rest.IsEmpty)
         {
-            return ProcessStartLine(line);
+            return HeadScanStatus.NeedMoreData;
         }
 
-        if (line.IsEmpty)
+        if (Examined == 0)
         {
+            int lineEnd = rest.IndexOf((byte)'\n');
+            if (lineEnd < 0)
+            {
+                return HeadScanStatus.NeedMoreData;
+            }
+
+            lineLength = lineEnd + 1;
+            return ProcessStartLine(HttpCharacters.WithoutCarriageReturn(rest[..lineEnd]));
+        }
+
+        byte first = rest[0];
+        if (first == (byte)'\n')
+        {
+            lineLength = 1;
             return HeadScanStatus.Complete;
         }
 
-        if (line[0] == (byte)' ' || line[0] == (byte)'\t')
+        if (first == (byte)'\r')
         {
-            // obs-fold: continues the previous field's value.
-            return HeaderCount > 0 && !_lastFieldFrames && HttpCharacters.IsFieldValue(line)
-                ? HeadScanStatus.NeedMoreData
-                : HeadScanStatus.Invalid;
+            if (rest.Length < 2)
+            {
+                return HeadScanStatus.NeedMoreData;
+            }
+
+            lineLength = 2;
+            return rest[1] == (byte)'\n' ? HeadScanStatus.Complete : HeadScanStatus.Invalid;
         }
 
+        if (first is (byte)' ' or (byte)'\t')
+        {
+            // obs-fold: continues the previous field's value.
+            int foldEnd = FindValueEnd(rest, out lineLength);
+            if (lineLength == 0)
+            {
+                lineLength = foldEnd < 0 ? 0 : 1;
+                return foldEnd < 0 ? HeadScanStatus.NeedMoreData : HeadScanStatus.Invalid;
+            }
+
+            return HeaderCount > 0 && !_lastFieldFrames ? HeadScanStatus.NeedMoreData : HeadScanStatus.Invalid;
+        }
+
+        int colon = rest.IndexOfAnyExcept(HttpCharacters.Token);
+        if (colon < 0)
+        {
+            return HeadScanStatus.NeedMoreData;
+        }
+
+        if (colon == 0 || rest[colon] != (byte)':')
+        {
+            lineLength = colon + 1;
+            return HeadScanStatus.Invalid;
+        }
+
+        var afterColon = rest[(colon + 1)..];
+        int valueEnd = FindValueEnd(afterColon, out int valueLineLength);
+        if (valueLineLength == 0)
+        {
+            if (valueEnd < 0)
+            {
+                return HeadScanStatus.NeedMoreData;
+            }
+
+            lineLength = colon + 1;
+            return HeadScanStatus.Invalid;
+        }
+
+        lineLength = colon + 1 + valueLineLength;
         if (++HeaderCount > maxHeaderCount)
         {
             return HeadScanStatus.Invalid;
         }
 
-        int colon = line.IndexOf((byte)':');
-        if (colon <= 0)
-        {
-            return HeadScanStatus.Invalid;
-        }
-
-        var name = line[..colon];
-        var value = line[(colon + 1)..];
-        if (name.IndexOfAnyExcept(HttpCharacters.Token) >= 0 || !HttpCharacters.IsFieldValue(value))
-        {
-            return HeadScanStatus.Invalid;
-        }
-
+        var name = rest[..colon];
         _lastFieldFrames = false;
         return name.Length switch
         {
-            14 when Ascii.EqualsIgnoreCase(name, "Content-Length"u8) => OnContentLength(HttpCharacters.TrimWhitespace(value)),
-            17 when Ascii.EqualsIgnoreCase(name, "Transfer-Encoding"u8) => OnTransferEncoding(HttpCharacters.TrimWhitespace(value)),
+            14 when Ascii.EqualsIgnoreCase(name, "Content-Length"u8) => OnContentLength(HttpCharacters.TrimWhitespace(afterColon[..valueEnd])),
+            17 when Ascii.EqualsIgnoreCase(name, "Transfer-Encoding"u8) => OnTransferEncoding(HttpCharacters.TrimWhitespace(afterColon[..valueEnd])),
             7 when Ascii.EqualsIgnoreCase(name, "Upgrade"u8) => OnUpgrade(),
             _ => HeadScanStatus.NeedMoreData,
         };
+    }
+
+    /// <summary>Finds where a field value ends: its first control byte must start CRLF or be LF.</summary>
+    /// <returns>
+    /// The value's length; -1 when the line end has not arrived yet. <paramref name="lineLength"/> is the
+    /// length through the LF, or 0 when the line is incomplete or (with a non-negative return) invalid.
+    /// </returns>
+    private static int FindValueEnd(ReadOnlySpan<byte> value, out int lineLength)
+    {
+        lineLength = 0;
+        int end = HttpCharacters.IndexOfControl(value);
+        if (end < 0)
+        {
+            return -1;
+        }
+
+        if (value[end] == (byte)'\n')
+        {
+            lineLength = end + 1;
+        }
+        else if (value[end] == (byte)'\r')
+        {
+            if (end + 1 == value.Length)
+            {
+                return -1;
+            }
+
+            if (value[end + 1] == (byte)'\n')
+            {
+                lineLength = end + 2;
+            }
+        }
+
+        return end;
     }
 
     private HeadScanStatus ProcessStartLine(ReadOnlySpan<byte> line)

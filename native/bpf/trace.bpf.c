@@ -340,7 +340,7 @@ static __always_inline void emit_data(void *ctx, struct chunk_walk *w, __u64 src
 	b->event.source = w->source;
 	b->event.reserved = 0;
 	b->event.reserved2 = 0;
-	output_counted(ctx, w->use_perf_buffer, b, sizeof(struct data_event) + len, original);
+	output_counted(ctx, w->use_perf_buffer, b, sizeof(struct data_event) + len, len);
 }
 
 /* Points the walk at the iovecs and byte count of message msg_idx of an mmsghdr array. */

@@ -32,6 +32,21 @@ public abstract record ProtocolRecord
     /// </summary>
     public bool DataLost { get; init; }
 
+    /// <summary>
+    /// What was asked, in a word or two, e.g. <c>GET</c>, <c>Query</c>, <c>SET</c>. Lets tools show any
+    /// protocol's records without knowing its type.
+    /// </summary>
+    public virtual string Operation => Protocol;
+
+    /// <summary>What it was asked of, e.g. an HTTP target, a SQL statement, a key; <see langword="null"/> when nothing applies.</summary>
+    public virtual string? Resource => null;
+
+    /// <summary>The outcome in a few characters, e.g. <c>200</c>, <c>OK</c>, <c>ERR 42P01</c>; <see langword="null"/> without a response.</summary>
+    public virtual string? Outcome => null;
+
+    /// <summary>Whether the exchange failed at the protocol level (an HTTP 5xx, an SQL error, a Redis error reply).</summary>
+    public virtual bool IsError => false;
+
     /// <summary>Process id of the traced process.</summary>
     public int Pid => Connection.Process.Pid;
 

@@ -1,0 +1,13 @@
+using Ebpf.ProtocolTracing.Http;
+
+namespace Ebpf.ProtocolTracing.Parsing;
+
+/// <summary>The parsers that ship with the library, for use without dependency injection.</summary>
+public static class BuiltInParsers
+{
+    /// <summary>Creates one instance of every built-in parser, each with its default options.</summary>
+    public static IReadOnlyList<IProtocolParser> CreateAll() =>
+    [
+        new HttpParser(),
+    ];
+}

@@ -27,6 +27,9 @@ char LICENSE[] SEC("license") = "Dual MIT/GPL";
 
 #define ERR_EBADF 9
 #define ERR_EINPROGRESS 115
+#define MSG_PEEK_FLAG 0x2
+#define MSG_TRUNC_FLAG 0x20
+#define NO_FLAGS 0
 
 /* Vector I/O walked per syscall; bytes in further iovecs or messages become a gap of known size. */
 #define MAX_IOVECS 16
@@ -500,8 +503,12 @@ static __always_inline int send_protocol(struct trace_config *cfg, struct conn_s
 	return protocol;
 }
 
+/*
+ * flags: the syscall's recv flags (0 for the others). MSG_PEEK reads leave the bytes in the socket
+ * (they will be read again), so they are not stream bytes and are skipped.
+ */
 static __always_inline int handle_io_enter(struct trace_event_raw_sys_enter *ctx, __u8 layout, __u8 direction,
-					   __u8 source)
+					   __u8 source, __u64 flags)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	struct syscall_args args = {};
@@ -509,6 +516,9 @@ static __always_inline int handle_io_enter(struct trace_event_raw_sys_enter *ctx
 
 	if (!traced_config(pid_tgid >> 32))
 		return 0;
+	if (flags & MSG_PEEK_FLAG)
+		return 0;
+	args.discard = (flags & MSG_TRUNC_FLAG) != 0;
 	args.fd = (__s32)ctx->args[0];
 	sk = tcp_sock_of_fd(args.fd);
 	if (!sk)
@@ -572,7 +582,7 @@ static __always_inline int handle_io_exit(struct trace_event_raw_sys_exit *ctx, 
 		return 0;
 	if (!st->open_sent)
 		st->open_sent = emit_open(ctx, cfg, tgid, args.fd, st, (struct sock *)args.sk);
-	if (st->protocol == TRACE_PROTOCOL_UNKNOWN && layout != IO_LAYOUT_NONE)
+	if (st->protocol == TRACE_PROTOCOL_UNKNOWN && layout != IO_LAYOUT_NONE && !args.discard)
 		infer(st, &args, layout, total);
 
 	/* Reserve this syscall's stretch of the stream: concurrent threads get disjoint positions. */
@@ -600,7 +610,8 @@ static __always_inline int handle_io_exit(struct trace_event_raw_sys_exit *ctx, 
 	if (w->chunks_left == 0)
 		w->chunks_left = 1;
 
-	switch (layout) {
+	/* Discarded bytes (MSG_TRUNC) were never in user memory: like sendfile, one gap. */
+	switch (args.discard ? IO_LAYOUT_NONE : layout) {
 	case IO_LAYOUT_BUFFER:
 		w->seg_ptr = args.ptr;
 		w->seg_left = total;
@@ -632,11 +643,11 @@ static __always_inline int handle_io_exit(struct trace_event_raw_sys_exit *ctx, 
 	return 0;
 }
 
-#define IO_SYSCALL(name, layout, direction, source)                                   \
+#define IO_SYSCALL(name, layout, direction, source, flags)                            \
 	SEC("tracepoint/syscalls/sys_enter_" #name)                                   \
 	int enter_##name(struct trace_event_raw_sys_enter *ctx)                       \
 	{                                                                             \
-		return handle_io_enter(ctx, layout, direction, source);               \
+		return handle_io_enter(ctx, layout, direction, source, flags);        \
 	}                                                                             \
 	SEC("tracepoint/syscalls/sys_exit_" #name)                                    \
 	int exit_##name(struct trace_event_raw_sys_exit *ctx)                         \
@@ -644,14 +655,14 @@ static __always_inline int handle_io_exit(struct trace_event_raw_sys_exit *ctx, 
 		return handle_io_exit(ctx, layout);                                   \
 	}
 
-IO_SYSCALL(read, IO_LAYOUT_BUFFER, TRACE_INGRESS, TRACE_SOURCE_READ)
-IO_SYSCALL(recvfrom, IO_LAYOUT_BUFFER, TRACE_INGRESS, TRACE_SOURCE_RECVFROM)
-IO_SYSCALL(readv, IO_LAYOUT_IOVEC, TRACE_INGRESS, TRACE_SOURCE_READV)
-IO_SYSCALL(recvmsg, IO_LAYOUT_MSGHDR, TRACE_INGRESS, TRACE_SOURCE_RECVMSG)
-IO_SYSCALL(recvmmsg, IO_LAYOUT_MMSGHDR, TRACE_INGRESS, TRACE_SOURCE_RECVMMSG)
-IO_SYSCALL(write, IO_LAYOUT_BUFFER, TRACE_EGRESS, TRACE_SOURCE_WRITE)
-IO_SYSCALL(sendto, IO_LAYOUT_BUFFER, TRACE_EGRESS, TRACE_SOURCE_SENDTO)
-IO_SYSCALL(writev, IO_LAYOUT_IOVEC, TRACE_EGRESS, TRACE_SOURCE_WRITEV)
-IO_SYSCALL(sendmsg, IO_LAYOUT_MSGHDR, TRACE_EGRESS, TRACE_SOURCE_SENDMSG)
-IO_SYSCALL(sendmmsg, IO_LAYOUT_MMSGHDR, TRACE_EGRESS, TRACE_SOURCE_SENDMMSG)
-IO_SYSCALL(sendfile64, IO_LAYOUT_NONE, TRACE_EGRESS, TRACE_SOURCE_SENDFILE)
+IO_SYSCALL(read, IO_LAYOUT_BUFFER, TRACE_INGRESS, TRACE_SOURCE_READ, NO_FLAGS)
+IO_SYSCALL(recvfrom, IO_LAYOUT_BUFFER, TRACE_INGRESS, TRACE_SOURCE_RECVFROM, ctx->args[3])
+IO_SYSCALL(readv, IO_LAYOUT_IOVEC, TRACE_INGRESS, TRACE_SOURCE_READV, NO_FLAGS)
+IO_SYSCALL(recvmsg, IO_LAYOUT_MSGHDR, TRACE_INGRESS, TRACE_SOURCE_RECVMSG, ctx->args[2])
+IO_SYSCALL(recvmmsg, IO_LAYOUT_MMSGHDR, TRACE_INGRESS, TRACE_SOURCE_RECVMMSG, ctx->args[3])
+IO_SYSCALL(write, IO_LAYOUT_BUFFER, TRACE_EGRESS, TRACE_SOURCE_WRITE, NO_FLAGS)
+IO_SYSCALL(sendto, IO_LAYOUT_BUFFER, TRACE_EGRESS, TRACE_SOURCE_SENDTO, NO_FLAGS)
+IO_SYSCALL(writev, IO_LAYOUT_IOVEC, TRACE_EGRESS, TRACE_SOURCE_WRITEV, NO_FLAGS)
+IO_SYSCALL(sendmsg, IO_LAYOUT_MSGHDR, TRACE_EGRESS, TRACE_SOURCE_SENDMSG, NO_FLAGS)
+IO_SYSCALL(sendmmsg, IO_LAYOUT_MMSGHDR, TRACE_EGRESS, TRACE_SOURCE_SENDMMSG, NO_FLAGS)
+IO_SYSCALL(sendfile64, IO_LAYOUT_NONE, TRACE_EGRESS, TRACE_SOURCE_SENDFILE, NO_FLAGS)

@@ -49,7 +49,8 @@ struct syscall_args {
 	__u8 layout;    /* enum io_layout */
 	__u8 direction; /* enum trace_direction */
 	__u8 source;    /* enum trace_source */
-	__u8 pad[5];
+	__u8 discard;   /* MSG_TRUNC on a stream socket: bytes were consumed but not copied to the buffer */
+	__u8 pad[4];
 };
 
 /* A data event with room for the largest payload, assembled in per-CPU scratch memory. */

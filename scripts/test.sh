@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds the whole solution (library, CLI, tests, benchmarks, samples) once
-# in Release, runs every test project, prints a per-project summary and, last, one line:
+# in Release, runs every test project (tests/ and samples/), prints a per-project summary and, last, one line:
 #   N passed, N failed, N skipped
 # Exits non-zero when the build or any test fails. Tests that need the kernel skip, saying why, when
 # the machine cannot load BPF programs; run as root to run them:  sudo scripts/test.sh
@@ -25,7 +25,8 @@ dotnet build "$solution" -c "$configuration" -nologo -clp:ErrorsOnly
 rm -rf "$results"
 mkdir -p "$results"
 
-mapfile -t test_projects < <(dotnet sln "$solution" list | tr '\\' '/' | grep -E '^tests/.*\.csproj$' | sort)
+# Every test project of the solution: tests/ and the samples' own tests.
+mapfile -t test_projects < <(dotnet sln "$solution" list | tr '\\' '/' | grep -E '\.Tests\.csproj$' | sort)
 if ((${#test_projects[@]} == 0)); then
     echo "no test projects found in $solution" >&2
     exit 1

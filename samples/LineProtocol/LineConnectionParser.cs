@@ -66,7 +66,8 @@ internal sealed class LineConnectionParser : IConnectionParser
 
     public bool TryFindFrameStart(StreamDirection direction, ReadOnlySequence<byte> data, out SequencePosition frameStart)
     {
-        Span<byte> head = stackalloc byte[8];
+        // Room for the longest keyword (NOT_FOUND).
+        Span<byte> head = stackalloc byte[16];
         var available = (int)Math.Min(head.Length, data.Length);
         data.Slice(0, available).CopyTo(head);
         if (LineSyntax.StartsWithKeyword(head[..available]))

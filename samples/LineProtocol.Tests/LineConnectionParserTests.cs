@@ -26,6 +26,9 @@ public sealed class LineConnectionParserTests
         Assert.Equal(["alpha", "missing", "boom"], _context.Records.Select(r => r.Key));
         Assert.Equal([LineReplyKind.Value, LineReplyKind.NotFound, LineReplyKind.Error], _context.Records.Select(r => r.Reply));
         Assert.Equal(["one", null, "bad key"], _context.Records.Select(r => r.Text));
+        Assert.Equal(["VALUE", "NOT_FOUND", "ERROR"], _context.Records.Select(r => r.Outcome));
+        Assert.Equal([false, false, true], _context.Records.Select(r => r.IsError));
+        Assert.Equal("missing", _context.Records[1].Resource);
         Assert.All(_context.Records, r => Assert.Equal(ConnectionRole.Server, r.Role));
         Assert.All(_context.Records, r => Assert.False(r.DataLost));
         // Request "missing" starts at ingress byte 10, its reply at egress byte 10.

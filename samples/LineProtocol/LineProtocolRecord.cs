@@ -8,6 +8,24 @@ public sealed record LineProtocolRecord : ProtocolRecord
     /// <inheritdoc />
     public override string Protocol => LineProtocolParser.ProtocolName;
 
+    /// <inheritdoc />
+    public override string Operation => Command;
+
+    /// <inheritdoc />
+    public override string? Resource => Key;
+
+    /// <inheritdoc />
+    public override string? Outcome => Reply switch
+    {
+        LineReplyKind.Value => "VALUE",
+        LineReplyKind.NotFound => "NOT_FOUND",
+        LineReplyKind.Error => "ERROR",
+        _ => null,
+    };
+
+    /// <inheritdoc />
+    public override bool IsError => Reply == LineReplyKind.Error;
+
     /// <summary>The request's command word, e.g. <c>GET</c>.</summary>
     public required string Command { get; init; }
 

@@ -40,12 +40,15 @@ else
         apt-get update -qq
     fi
     say "installing: ${missing[*]}"
-    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    if ! apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null; then
+        # Stale package lists point at files the mirror no longer has: refresh once and retry.
+        ((needs_update)) && exit 1
+        say "install failed; running apt-get update and retrying"
+        apt-get update -qq
+        apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    fi
     say "installed: ${missing[*]}"
 fi
-
-# The installed nginx package may start a system-wide server on port 80; the tests start their own
-# instances on free ports and do not need it, so it is left as the package set it up.
 
 if mountpoint -q "$tracefs" 2>/dev/null; then
     say "tracefs already mounted at $tracefs"

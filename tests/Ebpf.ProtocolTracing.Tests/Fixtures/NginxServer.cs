@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Net;
 
 namespace Ebpf.ProtocolTracing.Tests.Fixtures;
 
@@ -19,12 +20,16 @@ internal sealed class NginxServer : IAsyncDisposable
     private readonly Process _process;
     private readonly string _prefix;
 
-    private NginxServer(Process process, string prefix, int port)
+    private NginxServer(Process process, string prefix, IPAddress address, int port)
     {
         _process = process;
         _prefix = prefix;
+        Address = address;
         Port = port;
     }
+
+    /// <summary>The loopback address nginx listens on (127.0.0.1 or ::1).</summary>
+    public IPAddress Address { get; }
 
     /// <summary>The loopback port nginx listens on.</summary>
     public int Port { get; }
@@ -33,16 +38,18 @@ internal sealed class NginxServer : IAsyncDisposable
     public int Pid => _process.Id;
 
     /// <summary>A URL on this server, e.g. <c>Url("/index.html")</c>.</summary>
-    public string Url(string pathAndQuery) => $"http://127.0.0.1:{Port}{pathAndQuery}";
+    public string Url(string pathAndQuery) => $"http://{new IPEndPoint(Address, Port)}{pathAndQuery}";
 
-    public static async Task<NginxServer> StartAsync()
+    /// <summary>Starts nginx on 127.0.0.1, or on ::1 when <paramref name="ipv6"/> is set.</summary>
+    public static async Task<NginxServer> StartAsync(bool ipv6 = false)
     {
+        var address = ipv6 ? IPAddress.IPv6Loopback : IPAddress.Loopback;
         var prefix = Directory.CreateTempSubdirectory("nginx-test-").FullName;
-        var port = FreeTcpPort.Find();
+        var port = FreeTcpPort.Find(address);
         Directory.CreateDirectory(Path.Combine(prefix, "html"));
         await File.WriteAllTextAsync(Path.Combine(prefix, "html", "index.html"), IndexBody);
         var config = Path.Combine(prefix, "nginx.conf");
-        await File.WriteAllTextAsync(config, Config(prefix, port));
+        await File.WriteAllTextAsync(config, Config(prefix, new IPEndPoint(address, port)));
 
         var start = new ProcessStartInfo("nginx")
         {
@@ -67,12 +74,12 @@ internal sealed class NginxServer : IAsyncDisposable
             throw new InvalidOperationException("nginx is not installed: run scripts/install-prerequisites.sh (apt-get install nginx)", e);
         }
 
-        var server = new NginxServer(process, prefix, port);
-        if (!await FreeTcpPort.WaitUntilListeningAsync(port, () => !process.HasExited, TestTimeouts.Process))
+        var server = new NginxServer(process, prefix, address, port);
+        if (!await FreeTcpPort.WaitUntilListeningAsync(new IPEndPoint(address, port), () => !process.HasExited, TestTimeouts.Process))
         {
             var log = server.ReadErrorLog();
             await server.DisposeAsync();
-            throw new InvalidOperationException($"nginx did not listen on 127.0.0.1:{port} within {TestTimeouts.Process.TotalSeconds} s. error.log:\n{log}");
+            throw new InvalidOperationException($"nginx did not listen on {new IPEndPoint(address, port)} within {TestTimeouts.Process.TotalSeconds} s. error.log:\n{log}");
         }
 
         return server;
@@ -102,7 +109,7 @@ internal sealed class NginxServer : IAsyncDisposable
         return File.Exists(path) ? File.ReadAllText(path) : "(none)";
     }
 
-    private static string Config(string prefix, int port) => string.Create(CultureInfo.InvariantCulture, $$"""
+    private static string Config(string prefix, IPEndPoint listen) => string.Create(CultureInfo.InvariantCulture, $$"""
         daemon off;
         master_process off;
         worker_processes 1;
@@ -118,7 +125,7 @@ internal sealed class NginxServer : IAsyncDisposable
             scgi_temp_path {{prefix}}/scgi;
             keepalive_timeout 30s;
             server {
-                listen 127.0.0.1:{{port}};
+                listen {{listen}};
                 root {{prefix}}/html;
                 default_type text/plain;
                 location = /created { return 201 "{{CreatedBody.TrimEnd('\n')}}\n"; }

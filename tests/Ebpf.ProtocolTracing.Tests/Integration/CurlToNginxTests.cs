@@ -1,3 +1,4 @@
+using System.Net;
 using Ebpf.ProtocolTracing.Http;
 using Ebpf.ProtocolTracing.Tests.Fixtures;
 using Ebpf.ProtocolTracing.Tests.Kernel;
@@ -68,6 +69,29 @@ public sealed class CurlToNginxTests
         Assert.Equal(ConnectionRole.Server, served.Role);
         Assert.Equal(ConnectionRole.Client, sent.Role);
         Assert.Equal(sent.LocalEndPoint?.Port, served.RemoteEndPoint?.Port);
+    }
+
+    [Ipv6KernelFact]
+    public async Task Ipv6_connections_are_traced_with_their_addresses()
+    {
+        await using var nginx = await NginxServer.StartAsync(ipv6: true);
+        await using var session = await TracingSession.StartAsync(new ProtocolTracingOptions());
+
+        var curl = await Curl.RunAsync("--globoff", nginx.Url("/index.html?v=6"));
+        Assert.Equal(NginxServer.IndexBody, curl.StandardOutput);
+
+        var served = Assert.Single(await session.WaitForAsync<HttpRecord>(r => r.Pid == nginx.Pid && r.LocalEndPoint?.Port == nginx.Port, what: "nginx's side"));
+        var sent = Assert.Single(await session.WaitForAsync<HttpRecord>(r => r.Pid == curl.Pid && r.RemoteEndPoint?.Port == nginx.Port, what: "curl's side"));
+
+        Assert.Equal(new IPEndPoint(IPAddress.IPv6Loopback, nginx.Port), served.LocalEndPoint);
+        Assert.Equal(IPAddress.IPv6Loopback, served.RemoteEndPoint?.Address);
+        Assert.Equal(new IPEndPoint(IPAddress.IPv6Loopback, nginx.Port), sent.RemoteEndPoint);
+        Assert.Equal(sent.LocalEndPoint, served.RemoteEndPoint);
+        Assert.Equal("/index.html?v=6", served.Target);
+        Assert.Equal("/index.html?v=6", sent.Target);
+        Assert.Equal(200, served.StatusCode);
+        Assert.Equal(ConnectionRole.Server, served.Role);
+        Assert.Equal(ConnectionRole.Client, sent.Role);
     }
 
     [KernelFact]

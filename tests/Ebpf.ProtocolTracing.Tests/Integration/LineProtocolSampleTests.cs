@@ -15,7 +15,7 @@ public sealed class LineProtocolSampleTests
     public async Task The_sample_parser_gets_the_configured_ports_data_and_pairs_each_reply()
     {
         await using var server = new LineProtocolServer();
-        await using var tracer = await SampleTracerProcess.StartAsync(server.Port, Environment.ProcessId);
+        await using var tracer = await TracerProcess.StartSampleAsync(server.Port, Environment.ProcessId);
 
         var replies = await server.QueryAsync("alpha", "missing", "boom", "beta");
         Assert.Equal(["VALUE one", "NOT_FOUND", "ERROR bad key", "VALUE two"], replies);

@@ -5,17 +5,17 @@ using System.Text.Json;
 namespace Ebpf.ProtocolTracing.Tests.Fixtures;
 
 /// <summary>
-/// Runs the sample app <c>samples/LineProtocol.Tracer</c> as a child process, as a user would, and
-/// collects the JSON lines it prints for each record.
+/// Runs a tracer app — the <c>protocol-trace</c> CLI or the sample <c>samples/LineProtocol.Tracer</c> —
+/// as a child process, as a user would, and collects the JSON lines it prints for each record.
 /// </summary>
-internal sealed class SampleTracerProcess : IAsyncDisposable
+internal sealed class TracerProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly List<JsonElement> _records = [];
     private readonly List<string> _diagnostics = [];
     private readonly TaskCompletionSource _attached = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private SampleTracerProcess(Process process)
+    private TracerProcess(Process process)
     {
         _process = process;
         _process.OutputDataReceived += (_, e) => OnOutput(e.Data);
@@ -25,7 +25,14 @@ internal sealed class SampleTracerProcess : IAsyncDisposable
     }
 
     /// <summary>Starts the sample tracer on <paramref name="port"/> for <paramref name="pid"/> and waits until it is attached.</summary>
-    public static async Task<SampleTracerProcess> StartAsync(int port, int pid)
+    public static Task<TracerProcess> StartSampleAsync(int port, int pid) =>
+        StartAsync(Path.Combine("samples", "LineProtocol.Tracer"), "LineProtocol.Tracer.dll", ["--port", Invariant(port), "--pid", Invariant(pid)]);
+
+    /// <summary>Starts <c>protocol-trace</c> with <paramref name="arguments"/> and waits until it is attached.</summary>
+    public static Task<TracerProcess> StartCliAsync(params string[] arguments) =>
+        StartAsync(Path.Combine("src", "Ebpf.ProtocolTracing.Cli"), "protocol-trace.dll", arguments);
+
+    private static async Task<TracerProcess> StartAsync(string project, string assembly, IEnumerable<string> arguments)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -34,23 +41,24 @@ internal sealed class SampleTracerProcess : IAsyncDisposable
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
-        foreach (var argument in new[] { await FindSampleAsync(), "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--pid", pid.ToString(System.Globalization.CultureInfo.InvariantCulture) })
+        start.ArgumentList.Add(await FindBuiltAsync(project, assembly));
+        foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
         }
 
-        var sample = new SampleTracerProcess(Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start"));
-        var exited = sample._process.WaitForExitAsync();
-        var first = await Task.WhenAny(sample._attached.Task, exited, Task.Delay(TestTimeouts.Attach));
-        if (first != sample._attached.Task)
+        var tracer = new TracerProcess(Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start"));
+        var exited = tracer._process.WaitForExitAsync();
+        var first = await Task.WhenAny(tracer._attached.Task, exited, Task.Delay(TestTimeouts.Attach));
+        if (first != tracer._attached.Task)
         {
-            var why = first == exited ? $"exited with {sample._process.ExitCode}" : $"was not attached after {TestTimeouts.Attach.TotalSeconds} s";
-            var output = sample.Diagnostics();
-            await sample.DisposeAsync();
-            Assert.Fail($"the sample tracer {why}. stderr:\n{output}");
+            var why = first == exited ? $"exited with {tracer._process.ExitCode}" : $"was not attached after {TestTimeouts.Attach.TotalSeconds} s";
+            var output = tracer.Diagnostics();
+            await tracer.DisposeAsync();
+            Assert.Fail($"{assembly} {why}. stderr:\n{output}");
         }
 
-        return sample;
+        return tracer;
     }
 
     /// <summary>Waits until at least <paramref name="count"/> printed records match, and returns the matching ones in order.</summary>
@@ -78,7 +86,7 @@ internal sealed class SampleTracerProcess : IAsyncDisposable
                     all = string.Join("\n  ", _records);
                 }
 
-                Assert.Fail($"waited for {count} matching records from the sample tracer, got {matching.Count}.\nrecords:\n  {all}\nstderr:\n{Diagnostics()}");
+                Assert.Fail($"waited for {count} matching records from the tracer process, got {matching.Count}.\nrecords:\n  {all}\nstderr:\n{Diagnostics()}");
             }
 
             await Task.Delay(20);
@@ -145,11 +153,13 @@ internal sealed class SampleTracerProcess : IAsyncDisposable
         }
     }
 
-    // The sample is built with the solution, in the test's configuration; build it when it is missing
+    private static string Invariant(int value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    // The apps are built with the solution, in the test's configuration; build one when it is missing
     // or stale (the test project alone was built).
-    private static async Task<string> FindSampleAsync()
+    private static async Task<string> FindBuiltAsync(string relativeProject, string assembly)
     {
-        var configuration = typeof(SampleTracerProcess).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
+        var configuration = typeof(TracerProcess).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
         var root = new DirectoryInfo(AppContext.BaseDirectory);
         while (root is not null && !File.Exists(Path.Combine(root.FullName, "Ebpf.ProtocolTracing.sln")))
         {
@@ -157,12 +167,12 @@ internal sealed class SampleTracerProcess : IAsyncDisposable
         }
 
         Assert.True(root is not null, $"the repository root (with Ebpf.ProtocolTracing.sln) is not above {AppContext.BaseDirectory}");
-        var project = Path.Combine(root.FullName, "samples", "LineProtocol.Tracer");
-        var dll = Path.Combine(project, "bin", configuration, "net10.0", "LineProtocol.Tracer.dll");
-        // Also rebuild when the sample carries an older tracer library than this test run (a stale build).
-        var sampleLibrary = Path.Combine(Path.GetDirectoryName(dll)!, "Ebpf.ProtocolTracing.dll");
+        var project = Path.Combine(root.FullName, relativeProject);
+        var dll = Path.Combine(project, "bin", configuration, "net10.0", assembly);
+        // Also rebuild when the app carries an older tracer library than this test run (a stale build).
+        var appLibrary = Path.Combine(Path.GetDirectoryName(dll)!, "Ebpf.ProtocolTracing.dll");
         var testLibrary = Path.Combine(AppContext.BaseDirectory, "Ebpf.ProtocolTracing.dll");
-        if (!File.Exists(dll) || !File.Exists(sampleLibrary) || File.GetLastWriteTimeUtc(sampleLibrary) < File.GetLastWriteTimeUtc(testLibrary))
+        if (!File.Exists(dll) || !File.Exists(appLibrary) || File.GetLastWriteTimeUtc(appLibrary) < File.GetLastWriteTimeUtc(testLibrary))
         {
             var build = await ProcessRun.RunAsync("dotnet", ["build", project, "-c", configuration, "-nologo", "-v", "q"], TimeSpan.FromMinutes(5));
             Assert.True(build.ExitCode == 0, $"building {project} failed:\n{build.StandardOutput}\n{build.StandardError}");

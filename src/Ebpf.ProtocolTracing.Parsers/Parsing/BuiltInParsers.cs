@@ -1,4 +1,5 @@
 using Ebpf.ProtocolTracing.Http;
+using Ebpf.ProtocolTracing.MySql;
 
 namespace Ebpf.ProtocolTracing.Parsing;
 
@@ -9,5 +10,6 @@ public static class BuiltInParsers
     public static IReadOnlyList<IProtocolParser> CreateAll() =>
     [
         new HttpParser(),
+        new MySqlParser(),
     ];
 }

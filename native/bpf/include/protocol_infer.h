@@ -54,11 +54,50 @@ static __always_inline bool infer_http(const struct payload_head *head)
 	}
 }
 
+/*
+ * MySQL/MariaDB: a packet with sequence id 0 that is either the server greeting (protocol version 10
+ * followed by a version string starting with a digit) or a command with a length that fits it
+ * (https://dev.mysql.com/doc/dev/mysql-server/latest/page_protocol_basic_packets.html).
+ */
+static __always_inline bool infer_mysql(const struct payload_head *head)
+{
+	__u32 len;
+	__u8 cmd;
+
+	if (head->len < 5 || head->bytes[3] != 0)
+		return false;
+	len = head->bytes[0] | ((__u32)head->bytes[1] << 8) | ((__u32)head->bytes[2] << 16);
+	cmd = head->bytes[4];
+	if (cmd == 10 && len >= 30 && len < 1024 && head->len >= 6 && head->bytes[5] >= '0' && head->bytes[5] <= '9')
+		return true;
+	switch (cmd) {
+	case 0x01: /* COM_QUIT */
+	case 0x0e: /* COM_PING */
+		return len == 1;
+	case 0x19: /* COM_STMT_CLOSE */
+	case 0x1a: /* COM_STMT_RESET */
+		return len == 5;
+	case 0x17: /* COM_STMT_EXECUTE */
+		return len >= 10;
+	case 0x02: /* COM_INIT_DB */
+	case 0x03: /* COM_QUERY */
+	case 0x16: /* COM_STMT_PREPARE */
+		/* The statement's first byte: a letter, a space, a parenthesis or a comment. */
+		return len >= 2 && head->len >= 6 &&
+		       (((head->bytes[5] | 0x20) >= 'a' && (head->bytes[5] | 0x20) <= 'z') ||
+			head->bytes[5] == ' ' || head->bytes[5] == '\n' || head->bytes[5] == '(' || head->bytes[5] == '/');
+	default:
+		return false;
+	}
+}
+
 /* The protocol the head looks like, or TRACE_PROTOCOL_UNKNOWN. */
 static __always_inline __u8 infer_protocol(const struct payload_head *head)
 {
 	if (infer_http(head))
 		return TRACE_PROTOCOL_HTTP;
+	if (infer_mysql(head))
+		return TRACE_PROTOCOL_MYSQL;
 	return TRACE_PROTOCOL_UNKNOWN;
 }
 

@@ -1,6 +1,7 @@
 using Ebpf.ProtocolTracing;
 using Ebpf.ProtocolTracing.Hosting;
 using Ebpf.ProtocolTracing.Http;
+using Ebpf.ProtocolTracing.MySql;
 using Ebpf.ProtocolTracing.Parsing;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -41,6 +42,9 @@ public static class ProtocolTracingServiceCollectionExtensions
         services.AddOptions<HttpParserOptions>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IProtocolParser, HttpParser>(
             provider => new HttpParser(provider.GetRequiredService<IOptions<HttpParserOptions>>().Value)));
+        services.AddOptions<MySqlParserOptions>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IProtocolParser, MySqlParser>(
+            provider => new MySqlParser(provider.GetRequiredService<IOptions<MySqlParserOptions>>().Value)));
 
         services.TryAddSingleton<IProtocolTracer, ProtocolTracer>();
         services.AddHostedService<ProtocolTracingHostedService>();

@@ -91,6 +91,57 @@ static __always_inline bool infer_mysql(const struct payload_head *head)
 	}
 }
 
+/*
+ * Redis RESP2/RESP3 (https://redis.io/docs/latest/develop/reference/protocol-spec/): a value's type
+ * byte and a header line that fits it. A client's command is an array, "*N\r\n$"; replies start with
+ * any type byte. Inline commands are not guessed (memcached and NATS look alike).
+ */
+static __always_inline bool resp_number_line(const struct payload_head *head)
+{
+	__u32 digits = 0;
+
+	for (__u32 i = 1; i < INFER_HEAD_LEN - 1; i++) {
+		__u8 c = head->bytes[i];
+
+		if (c >= '0' && c <= '9') {
+			digits++;
+			continue;
+		}
+		if (c == '-' && i == 1)
+			continue;
+		return digits > 0 && c == '\r' && head->bytes[i + 1] == '\n';
+	}
+	return false;
+}
+
+static __always_inline bool infer_redis(const struct payload_head *head)
+{
+	__u8 next = head->bytes[1];
+
+	switch (head->bytes[0]) {
+	case '*':
+	case '$':
+	case ':':
+	case '%':
+	case '~':
+	case '>':
+	case '|':
+	case '!':
+	case '=':
+	case '(':
+		return resp_number_line(head);
+	case '+':
+	case '-':
+		return next >= 'A' && next <= 'Z';
+	case '_':
+		return next == '\r' && head->bytes[2] == '\n';
+	case '#':
+		return (next == 't' || next == 'f') && head->bytes[2] == '\r';
+	default:
+		return false;
+	}
+}
+
 /* The protocol the head looks like, or TRACE_PROTOCOL_UNKNOWN. */
 static __always_inline __u8 infer_protocol(const struct payload_head *head)
 {
@@ -98,6 +149,8 @@ static __always_inline __u8 infer_protocol(const struct payload_head *head)
 		return TRACE_PROTOCOL_HTTP;
 	if (infer_mysql(head))
 		return TRACE_PROTOCOL_MYSQL;
+	if (infer_redis(head))
+		return TRACE_PROTOCOL_REDIS;
 	return TRACE_PROTOCOL_UNKNOWN;
 }
 

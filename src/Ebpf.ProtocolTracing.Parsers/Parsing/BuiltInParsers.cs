@@ -1,5 +1,6 @@
 using Ebpf.ProtocolTracing.Http;
 using Ebpf.ProtocolTracing.MySql;
+using Ebpf.ProtocolTracing.Redis;
 
 namespace Ebpf.ProtocolTracing.Parsing;
 
@@ -11,5 +12,6 @@ public static class BuiltInParsers
     [
         new HttpParser(),
         new MySqlParser(),
+        new RedisParser(),
     ];
 }

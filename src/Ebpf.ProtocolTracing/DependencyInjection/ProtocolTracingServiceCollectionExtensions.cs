@@ -3,6 +3,7 @@ using Ebpf.ProtocolTracing.Hosting;
 using Ebpf.ProtocolTracing.Http;
 using Ebpf.ProtocolTracing.MySql;
 using Ebpf.ProtocolTracing.Parsing;
+using Ebpf.ProtocolTracing.Redis;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -45,6 +46,9 @@ public static class ProtocolTracingServiceCollectionExtensions
         services.AddOptions<MySqlParserOptions>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IProtocolParser, MySqlParser>(
             provider => new MySqlParser(provider.GetRequiredService<IOptions<MySqlParserOptions>>().Value)));
+        services.AddOptions<RedisParserOptions>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IProtocolParser, RedisParser>(
+            provider => new RedisParser(provider.GetRequiredService<IOptions<RedisParserOptions>>().Value)));
 
         services.TryAddSingleton<IProtocolTracer, ProtocolTracer>();
         services.AddHostedService<ProtocolTracingHostedService>();
@@ -61,6 +65,23 @@ public static class ProtocolTracingServiceCollectionExtensions
     /// </code>
     /// </example>
     public static IProtocolTracingBuilder ConfigureHttp(this IProtocolTracingBuilder builder, Action<HttpParserOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configure);
+        builder.Services.Configure(configure);
+        return builder;
+    }
+
+    /// <summary>Configures the built-in Redis parser (argument and reply limits, secret redaction).</summary>
+    /// <param name="builder">The builder returned by <see cref="AddProtocolTracing"/>.</param>
+    /// <param name="configure">Sets the parser's options.</param>
+    /// <returns>The same builder.</returns>
+    /// <example>
+    /// <code>
+    /// services.AddProtocolTracing().ConfigureRedis(o => o.MaxArguments = 4);
+    /// </code>
+    /// </example>
+    public static IProtocolTracingBuilder ConfigureRedis(this IProtocolTracingBuilder builder, Action<RedisParserOptions> configure)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configure);

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 
 namespace Ebpf.ProtocolTracing.Http;
 
@@ -28,6 +29,7 @@ internal static class HttpCharacters
     /// Index of the first control byte other than HTAB, or -1: where a field value ends (at CR or LF) or
     /// turns invalid. A single range compare, so it runs at memory speed; tabs are rare in values.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int IndexOfControl(ReadOnlySpan<byte> value)
     {
         int offset = 0;
@@ -43,6 +45,31 @@ internal static class HttpCharacters
             if (value[offset] != (byte)'\t')
             {
                 return offset;
+            }
+
+            offset++;
+        }
+    }
+
+    /// <summary>
+    /// Whether <paramref name="target"/> has no CTL, SP or DEL. Visible ASCII is one range compare; bytes
+    /// above 0x7F (raw UTF-8 some clients send) are let through.
+    /// </summary>
+    public static bool IsTarget(ReadOnlySpan<byte> target)
+    {
+        int offset = 0;
+        while (true)
+        {
+            int index = target[offset..].IndexOfAnyExceptInRange((byte)0x21, (byte)0x7E);
+            if (index < 0)
+            {
+                return true;
+            }
+
+            offset += index;
+            if (target[offset] < 0x80)
+            {
+                return false;
             }
 
             offset++;
@@ -74,6 +101,7 @@ internal static class HttpCharacters
     }
 
     /// <summary>A line without its terminator: the LF is already gone, a CR before it is dropped here.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static ReadOnlySpan<byte> WithoutCarriageReturn(ReadOnlySpan<byte> line) =>
         !line.IsEmpty && line[^1] == (byte)'\r' ? line[..^1] : line;
 }

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Text;
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace Ebpf.ProtocolTracing.Http;
@@ -241,7 +242,7 @@ internal struct HttpHeadScanner
         if (first is (byte)' ' or (byte)'\t')
         {
             // obs-fold: continues the previous field's value.
-            int foldEnd = FindValueEnd(rest, out lineLength);
+            int foldEnd = FindValueEnd(rest, 0, out lineLength);
             if (lineLength == 0)
             {
                 lineLength = foldEnd < 0 ? 0 : 1;
@@ -251,7 +252,9 @@ internal struct HttpHeadScanner
             return HeaderCount > 0 && !_lastFieldFrames ? HeadScanStatus.NeedMoreData : HeadScanStatus.Invalid;
         }
 
-        int colon = rest.IndexOfAnyExcept(HttpCharacters.Token);
+        int colon = HttpFieldLineVectorScanner.IsSupported
+            ? HttpFieldLineVectorScanner.IndexOfNonToken(rest, 0)
+            : rest.IndexOfAnyExcept(HttpCharacters.Token);
         if (colon < 0)
         {
             return HeadScanStatus.NeedMoreData;
@@ -263,9 +266,8 @@ internal struct HttpHeadScanner
             return HeadScanStatus.Invalid;
         }
 
-        var afterColon = rest[(colon + 1)..];
-        int valueEnd = FindValueEnd(afterColon, out int valueLineLength);
-        if (valueLineLength == 0)
+        int valueEnd = FindValueEnd(rest, colon + 1, out int fieldLineLength);
+        if (fieldLineLength == 0)
         {
             if (valueEnd < 0)
             {
@@ -276,7 +278,8 @@ internal struct HttpHeadScanner
             return HeadScanStatus.Invalid;
         }
 
-        lineLength = colon + 1 + valueLineLength;
+        lineLength = fieldLineLength;
+        var value = rest[(colon + 1)..valueEnd];
         if (++HeaderCount > maxHeaderCount)
         {
             return HeadScanStatus.Invalid;
@@ -286,45 +289,55 @@ internal struct HttpHeadScanner
         _lastFieldFrames = false;
         return name.Length switch
         {
-            14 when Ascii.EqualsIgnoreCase(name, "Content-Length"u8) => OnContentLength(HttpCharacters.TrimWhitespace(afterColon[..valueEnd])),
-            17 when Ascii.EqualsIgnoreCase(name, "Transfer-Encoding"u8) => OnTransferEncoding(HttpCharacters.TrimWhitespace(afterColon[..valueEnd])),
+            14 when Ascii.EqualsIgnoreCase(name, "Content-Length"u8) => OnContentLength(HttpCharacters.TrimWhitespace(value)),
+            17 when Ascii.EqualsIgnoreCase(name, "Transfer-Encoding"u8) => OnTransferEncoding(HttpCharacters.TrimWhitespace(value)),
             7 when Ascii.EqualsIgnoreCase(name, "Upgrade"u8) => OnUpgrade(),
             _ => HeadScanStatus.NeedMoreData,
         };
     }
 
-    /// <summary>Finds where a field value ends: its first control byte must start CRLF or be LF.</summary>
+    /// <summary>Finds where a field value that starts at <paramref name="from"/> ends: its first control byte must start CRLF or be LF.</summary>
     /// <returns>
-    /// The value's length; -1 when the line end has not arrived yet. <paramref name="lineLength"/> is the
-    /// length through the LF, or 0 when the line is incomplete or (with a non-negative return) invalid.
+    /// Index of that control byte; -1 when the line end has not arrived yet. <paramref name="lineLength"/>
+    /// is the line's length through the LF, or 0 when the line is incomplete or (with a non-negative
+    /// return) invalid.
     /// </returns>
-    private static int FindValueEnd(ReadOnlySpan<byte> value, out int lineLength)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int FindValueEnd(ReadOnlySpan<byte> line, int from, out int lineLength)
     {
         lineLength = 0;
-        int end = HttpCharacters.IndexOfControl(value);
+        int end = HttpFieldLineVectorScanner.IsSupported
+            ? HttpFieldLineVectorScanner.IndexOfControl(line, from)
+            : IndexOfControlFrom(line, from);
         if (end < 0)
         {
             return -1;
         }
 
-        if (value[end] == (byte)'\n')
+        if (line[end] == (byte)'\n')
         {
             lineLength = end + 1;
         }
-        else if (value[end] == (byte)'\r')
+        else if (line[end] == (byte)'\r')
         {
-            if (end + 1 == value.Length)
+            if (end + 1 == line.Length)
             {
                 return -1;
             }
 
-            if (value[end + 1] == (byte)'\n')
+            if (line[end + 1] == (byte)'\n')
             {
                 lineLength = end + 2;
             }
         }
 
         return end;
+    }
+
+    private static int IndexOfControlFrom(ReadOnlySpan<byte> line, int from)
+    {
+        int index = HttpCharacters.IndexOfControl(line[from..]);
+        return index < 0 ? -1 : from + index;
     }
 
     private HeadScanStatus ProcessStartLine(ReadOnlySpan<byte> line)

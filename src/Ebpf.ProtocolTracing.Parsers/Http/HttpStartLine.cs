@@ -44,8 +44,9 @@ internal static class HttpStartLine
     private static bool TryParseRequestLine(ReadOnlySpan<byte> line, out StartLineParts parts)
     {
         parts = default;
-        int methodEnd = line.IndexOf((byte)' ');
-        if (methodEnd <= 0 || methodEnd > MaxMethodLength || !HttpCharacters.IsToken(line[..methodEnd]))
+        // The first non-token byte ends the method and must be its SP: one pass finds and validates it.
+        int methodEnd = line.IndexOfAnyExcept(HttpCharacters.Token);
+        if (methodEnd <= 0 || methodEnd > MaxMethodLength || line[methodEnd] != (byte)' ')
         {
             return false;
         }
@@ -58,7 +59,7 @@ internal static class HttpStartLine
         }
 
         var target = line[(methodEnd + 1)..(versionStart - 1)];
-        if (target.IndexOfAny(HttpCharacters.InvalidTarget) >= 0)
+        if (!HttpCharacters.IsTarget(target))
         {
             return false;
         }

@@ -26,6 +26,14 @@ internal sealed class ParserDriver
         MultiSegment = multiSegment;
     }
 
+    /// <summary>Drives any protocol's connection parser the same way (records in <see cref="RecordingParseContext.Records"/>).</summary>
+    public ParserDriver(IProtocolParser parser, bool multiSegment = false)
+    {
+        Context = new RecordingParseContext();
+        Parser = parser.CreateConnectionParser(Context);
+        MultiSegment = multiSegment;
+    }
+
     public RecordingParseContext Context { get; }
 
     public IConnectionParser Parser { get; }

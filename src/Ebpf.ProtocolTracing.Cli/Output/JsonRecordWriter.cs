@@ -17,7 +17,15 @@ internal sealed class JsonRecordWriter : IRecordWriter
 
     public void Write(ProtocolRecord record)
     {
-        JsonSerializer.Serialize(_json, RecordJson.From(record), CliJsonContext.Default.RecordJson);
+        // One flat object: the common fields, then the record type's own.
+        var common = JsonSerializer.SerializeToElement(RecordJson.From(record), CliJsonContext.Default.RecordJson);
+        var details = JsonSerializer.SerializeToElement(record, record.GetType(), RecordDetailsJson.Options);
+        _json.WriteStartObject();
+        foreach (var property in common.EnumerateObject())
+            property.WriteTo(_json);
+        foreach (var property in details.EnumerateObject())
+            property.WriteTo(_json);
+        _json.WriteEndObject();
         _json.Flush();
         _json.Reset();
         _output.Write(NewLine);

@@ -13,6 +13,18 @@ public sealed record HttpRecord : ProtocolRecord
     /// <inheritdoc />
     public override string Protocol => "http";
 
+    /// <summary>The request method, e.g. <c>GET</c>; <c>?</c> when the request was lost.</summary>
+    public override string Operation => Method ?? "?";
+
+    /// <summary>The request target (path and query).</summary>
+    public override string? Resource => Target;
+
+    /// <summary>The status code.</summary>
+    public override string? Outcome => StatusCode?.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>A 5xx status.</summary>
+    public override bool IsError => StatusCode >= 500;
+
     /// <summary>Request method, e.g. <c>GET</c>; <see langword="null"/> when the request was not captured.</summary>
     public string? Method { get; init; }
 

@@ -142,11 +142,60 @@ static __always_inline bool infer_redis(const struct payload_head *head)
 	}
 }
 
+/*
+ * PostgreSQL v3 (https://www.postgresql.org/docs/current/protocol-message-formats.html): an untyped
+ * StartupMessage (int32 length, int32 196608), SSLRequest or GSSENCRequest (length 8, code 80877103 or
+ * 80877104); or, for connections joined mid-stream, a typed frontend message ('Q', 'P', 'B' and an
+ * int32 length under 16 MiB) or a ReadyForQuery ('Z', length 5, status I/T/E).
+ */
+static __always_inline __u32 head_be32(const struct payload_head *head, __u32 at)
+{
+	if (at + 4 > INFER_HEAD_LEN)
+		return 0;
+	return ((__u32)head->bytes[at] << 24) | ((__u32)head->bytes[at + 1] << 16) |
+	       ((__u32)head->bytes[at + 2] << 8) | (__u32)head->bytes[at + 3];
+}
+
+static __always_inline bool infer_postgres(const struct payload_head *head)
+{
+	__u32 len;
+
+	if (head->len >= 8 && head->bytes[0] == 0) {
+		len = head_be32(head, 0);
+		switch (head_be32(head, 4)) {
+		case 196608:
+			return len > 8 && len <= 10000;
+		case 80877103:
+		case 80877104:
+			return len == 8;
+		default:
+			return false;
+		}
+	}
+	if (head->len < 6)
+		return false;
+	len = head_be32(head, 1);
+	switch (head->bytes[0]) {
+	case 'Q':
+		/* The query text starts right after the length. */
+		return len >= 5 && len < (1U << 24) && head->bytes[5] >= 0x09;
+	case 'P':
+	case 'B':
+		return len >= 8 && len < (1U << 24);
+	case 'Z':
+		return len == 5 && (head->bytes[5] == 'I' || head->bytes[5] == 'T' || head->bytes[5] == 'E');
+	default:
+		return false;
+	}
+}
+
 /* The protocol the head looks like, or TRACE_PROTOCOL_UNKNOWN. */
 static __always_inline __u8 infer_protocol(const struct payload_head *head)
 {
 	if (infer_http(head))
 		return TRACE_PROTOCOL_HTTP;
+	if (infer_postgres(head))
+		return TRACE_PROTOCOL_POSTGRES;
 	if (infer_mysql(head))
 		return TRACE_PROTOCOL_MYSQL;
 	if (infer_redis(head))

@@ -1,5 +1,6 @@
 using Ebpf.ProtocolTracing.Http;
 using Ebpf.ProtocolTracing.MySql;
+using Ebpf.ProtocolTracing.Postgres;
 using Ebpf.ProtocolTracing.Redis;
 
 namespace Ebpf.ProtocolTracing.Parsing;
@@ -11,6 +12,7 @@ public static class BuiltInParsers
     public static IReadOnlyList<IProtocolParser> CreateAll() =>
     [
         new HttpParser(),
+        new PostgresParser(),
         new MySqlParser(),
         new RedisParser(),
     ];

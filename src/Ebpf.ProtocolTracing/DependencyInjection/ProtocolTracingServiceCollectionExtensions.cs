@@ -3,6 +3,7 @@ using Ebpf.ProtocolTracing.Hosting;
 using Ebpf.ProtocolTracing.Http;
 using Ebpf.ProtocolTracing.MySql;
 using Ebpf.ProtocolTracing.Parsing;
+using Ebpf.ProtocolTracing.Postgres;
 using Ebpf.ProtocolTracing.Redis;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -43,6 +44,9 @@ public static class ProtocolTracingServiceCollectionExtensions
         services.AddOptions<HttpParserOptions>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IProtocolParser, HttpParser>(
             provider => new HttpParser(provider.GetRequiredService<IOptions<HttpParserOptions>>().Value)));
+        services.AddOptions<PostgresParserOptions>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IProtocolParser, PostgresParser>(
+            provider => new PostgresParser(provider.GetRequiredService<IOptions<PostgresParserOptions>>().Value)));
         services.AddOptions<MySqlParserOptions>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IProtocolParser, MySqlParser>(
             provider => new MySqlParser(provider.GetRequiredService<IOptions<MySqlParserOptions>>().Value)));
@@ -65,6 +69,23 @@ public static class ProtocolTracingServiceCollectionExtensions
     /// </code>
     /// </example>
     public static IProtocolTracingBuilder ConfigureHttp(this IProtocolTracingBuilder builder, Action<HttpParserOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configure);
+        builder.Services.Configure(configure);
+        return builder;
+    }
+
+    /// <summary>Configures the built-in PostgreSQL parser (statement and parameter limits, credential redaction).</summary>
+    /// <param name="builder">The builder returned by <see cref="AddProtocolTracing"/>.</param>
+    /// <param name="configure">Sets the parser's options.</param>
+    /// <returns>The same builder.</returns>
+    /// <example>
+    /// <code>
+    /// services.AddProtocolTracing().ConfigurePostgres(o => o.MaxParameterLength = 64);
+    /// </code>
+    /// </example>
+    public static IProtocolTracingBuilder ConfigurePostgres(this IProtocolTracingBuilder builder, Action<PostgresParserOptions> configure)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configure);

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
 using System.Threading.Channels;
-using Ebpf.ProtocolTracing.Http;
 using Ebpf.ProtocolTracing.Kernel;
 using Ebpf.ProtocolTracing.Logging;
 using Ebpf.ProtocolTracing.Parsing;
@@ -73,7 +72,7 @@ public sealed class ProtocolTracer : IProtocolTracer, IDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options;
-        _parsers = parsers?.ToArray() ?? [new HttpParser()];
+        _parsers = parsers?.ToArray() ?? [.. BuiltInParsers.CreateAll()];
         _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
         _logger = _loggerFactory.CreateLogger<ProtocolTracer>();
     }

@@ -53,7 +53,7 @@ internal sealed class RedisCommandInfo
     public bool IsUnsubscribe => Name.Contains("UNSUBSCRIBE", StringComparison.Ordinal);
 
     /// <summary>Reads the command in a value from the command side.</summary>
-    public static RedisCommandInfo From(RespValue value, int maxArguments)
+    public static RedisCommandInfo From(RespValue value, int maxArguments, int maxArgumentLength)
     {
         string name = value.TextAt(0)?.ToUpperInvariant() ?? "?";
         long count = value.Value.Size;
@@ -65,12 +65,12 @@ internal sealed class RedisCommandInfo
         var arguments = new string[kept];
         for (int i = 0; i < kept; i++)
         {
-            arguments[i] = value.Elements[first + i].AsArgument();
+            arguments[i] = value.Elements[first + i].AsArgument(maxArgumentLength);
         }
 
         string? key = KeyIndex(name, container, value) is int index && index < value.Elements.Count
             && !value.Elements[index].Redacted
-            ? value.Elements[index].AsArgument()
+            ? value.Elements[index].AsArgument(maxArgumentLength)
             : null;
         return new RedisCommandInfo(name, command, arguments, Math.Max(0, count - first), key);
     }

@@ -36,7 +36,9 @@ internal sealed class RedisConnectionParser : IConnectionParser
         var reader = _readers[(int)direction];
         var commandDirection = CommandDirection;
         bool commandSide = commandDirection is null || commandDirection == direction;
-        reader.AllowInline = commandSide;
+
+        // Inline commands only once the direction is known: mid-stream, any text line would pass for one.
+        reader.AllowInline = commandDirection == direction;
         reader.Builder.CommandSide = commandSide;
 
         long offset = 0;
@@ -51,7 +53,9 @@ internal sealed class RedisConnectionParser : IConnectionParser
             if (status == RespReadStatus.Invalid)
             {
                 LoseStream(direction);
-                consumed = data.GetPosition(offset);
+
+                // Resync strictly after the bad line's first byte.
+                consumed = data.GetPosition(Math.Min(offset + 1, data.Length));
                 return ParseStatus.Invalid;
             }
 
@@ -132,7 +136,7 @@ internal sealed class RedisConnectionParser : IConnectionParser
                 return;
             }
 
-            _matcher.AddCommand(RedisCommandInfo.From(value, _options.MaxArguments), value);
+            _matcher.AddCommand(RedisCommandInfo.From(value, _options.MaxArguments, _options.MaxArgumentLength), value);
         }
         else
         {

@@ -55,9 +55,18 @@ internal sealed class RedisExchangeMatcher(IParseContext context, int maxPending
     {
         var time = context.TimeAt(replyDirection, reply.Start);
         string? kind = PubSubKind(reply);
+        if (_pending.TryPeek(out var head) && head.ExpectedReplies == RedisReplyRules.UntilNoSubscriptions && head.Replies > 0
+            && !string.Equals(head.Command.Name, kind, StringComparison.Ordinal))
+        {
+            // An unsubscribe from all channels gets one confirmation per channel, however many there were:
+            // the first other reply shows that they are over (other subscription kinds may remain).
+            Emit(_pending.Dequeue());
+            FlushWithoutReplies();
+        }
+
         if (kind is not null)
         {
-            if (_pending.TryPeek(out var head) && head.Command.IsSubscription && string.Equals(head.Command.Name, kind, StringComparison.OrdinalIgnoreCase))
+            if (_pending.TryPeek(out head) && head.Command.IsSubscription && string.Equals(head.Command.Name, kind, StringComparison.Ordinal))
             {
                 Confirm(head, reply, time);
                 return;

@@ -22,11 +22,24 @@ internal sealed class RespElement
     public bool Redacted { get; init; }
 
     /// <summary>The element as a command argument: plain text, cut with its real size.</summary>
-    public string AsArgument() =>
-        Redacted ? RedisParserOptions.RedactedValue
-        : Text is null ? Render()
-        : Truncated ? string.Create(CultureInfo.InvariantCulture, $"{Text}…({Size} bytes)")
-        : Text;
+    /// <param name="maxLength">Most characters shown (the command name's element may hold more).</param>
+    public string AsArgument(int maxLength = int.MaxValue)
+    {
+        if (Redacted)
+        {
+            return RedisParserOptions.RedactedValue;
+        }
+
+        if (Text is null)
+        {
+            return Render();
+        }
+
+        bool cut = Text.Length > maxLength;
+        return Truncated || cut
+            ? string.Create(CultureInfo.InvariantCulture, $"{(cut ? Text[..maxLength] : Text)}…({Size} bytes)")
+            : Text;
+    }
 
     /// <summary>The element as a reply, compactly: <c>"OK"</c>, <c>(integer) 5</c>, <c>(nil)</c>, <c>[3 items]</c>, the error text.</summary>
     public string Render()

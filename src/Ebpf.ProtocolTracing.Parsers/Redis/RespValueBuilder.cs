@@ -16,6 +16,9 @@ internal sealed class RespValueBuilder
     /// <summary>Bytes of each argument always looked at, whether kept or not, to follow the redaction rules.</summary>
     private const int KeywordBytes = 32;
 
+    /// <summary>A command's name and subcommand are kept whole up to this length, whatever the argument limit.</summary>
+    private const int CommandNameBytes = 64;
+
     private readonly int _maxElements;
     private readonly int _maxElementLength;
     private readonly int _maxValueLength;
@@ -47,7 +50,7 @@ internal sealed class RespValueBuilder
         _maxValueLength = options.MaxReplyLength;
         _redact = options.RedactSecrets;
         CommandSide = commandSide;
-        _scratch = new byte[Math.Max(_maxElementLength, _maxValueLength)];
+        _scratch = new byte[Math.Max(Math.Max(_maxElementLength, _maxValueLength), CommandNameBytes)];
     }
 
     /// <summary>Whether values are read as commands (argument redaction on).</summary>
@@ -123,7 +126,10 @@ internal sealed class RespValueBuilder
         _bulkCut = false;
         bool argument = CommandSide && depth == 1;
         _bulkSecret = argument && _redact && _redaction.IsSecret(index);
-        _keepLimit = _bulkSecret || !Wanted(depth, index) ? 0 : depth == 0 ? _maxValueLength : _maxElementLength;
+        _keepLimit = _bulkSecret || !Wanted(depth, index) ? 0
+            : depth == 0 ? _maxValueLength
+            : argument && index < 2 ? Math.Max(_maxElementLength, CommandNameBytes)
+            : _maxElementLength;
     }
 
     public void BulkBytes(in ReadOnlySequence<byte> bytes)

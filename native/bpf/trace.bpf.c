@@ -298,6 +298,7 @@ struct chunk_walk {
 	__u8 direction;
 	__u8 source;
 	__u8 use_perf_buffer;
+	__u16 flags;      /* enum trace_event_flags of the data events (ENCRYPTED for TLS plaintext) */
 };
 
 /*
@@ -335,7 +336,7 @@ static __always_inline void emit_data(void *ctx, struct chunk_walk *w, __u64 src
 	/* An unreadable buffer (not resident) is still reported, as a gap. */
 	if (len && bpf_probe_read_user(b->data, len, (const void *)src))
 		len = 0;
-	fill_header(&b->event.hdr, TRACE_EVENT_DATA, w->protocol, 0, w->tgid, w->fd, w->generation);
+	fill_header(&b->event.hdr, TRACE_EVENT_DATA, w->protocol, w->flags, w->tgid, w->fd, w->generation);
 	b->event.position = w->position;
 	b->event.captured_len = len;
 	b->event.original_len = (__u32)original;
@@ -479,12 +480,15 @@ static __always_inline void infer(struct conn_state *st, const struct syscall_ar
 	st->protocol = infer_protocol(&head);
 }
 
-/* The protocol to stamp on the connection's data events, or -1 when its data is not sent up. */
-static __always_inline int send_protocol(struct trace_config *cfg, struct conn_state *st, __u32 tgid, __s32 fd)
+/*
+ * The protocol to stamp on data events of a stream whose guess is p, or -1 when its data is not sent
+ * up (p is st->protocol for socket bytes, st->tls_protocol for TLS plaintext).
+ */
+static __always_inline int send_protocol_for(struct trace_config *cfg, struct conn_state *st, __u8 p, __u32 tgid,
+					     __s32 fd)
 {
 	struct conn_key key = {};
 	int protocol = -1;
-	__u8 p = st->protocol;
 
 	if (p != TRACE_PROTOCOL_UNKNOWN && p < 64 && (cfg->enabled_protocols & (1ULL << p)))
 		protocol = p;
@@ -502,6 +506,15 @@ static __always_inline int send_protocol(struct trace_config *cfg, struct conn_s
 		return -1;
 	return protocol;
 }
+
+/* The protocol to stamp on the connection's socket data events, or -1 when its data is not sent up. */
+static __always_inline int send_protocol(struct trace_config *cfg, struct conn_state *st, __u32 tgid, __s32 fd)
+{
+	return send_protocol_for(cfg, st, st->protocol, tgid, fd);
+}
+
+/* TLS plaintext from uprobes on TLS libraries; also decides which socket bytes are ciphertext. */
+#include "tls_probes.h"
 
 /*
  * flags: the syscall's recv flags (0 for the others). MSG_PEEK reads leave the bytes in the socket
@@ -549,6 +562,7 @@ static __always_inline int handle_io_exit(struct trace_event_raw_sys_exit *ctx, 
 	long ret = ctx->ret;
 	__u64 id, total, position;
 	int protocol;
+	bool ciphertext;
 
 	if (!stored)
 		return 0;
@@ -582,11 +596,15 @@ static __always_inline int handle_io_exit(struct trace_event_raw_sys_exit *ctx, 
 		return 0;
 	if (!st->open_sent)
 		st->open_sent = emit_open(ctx, cfg, tgid, args.fd, st, (struct sock *)args.sk);
-	if (st->protocol == TRACE_PROTOCOL_UNKNOWN && layout != IO_LAYOUT_NONE && !args.discard)
+	/* A TLS connection's socket bytes are ciphertext: its plaintext comes from the TLS probes. */
+	ciphertext = tls_note_socket_io(pid_tgid, args.fd, st);
+	if (st->protocol == TRACE_PROTOCOL_UNKNOWN && layout != IO_LAYOUT_NONE && !args.discard && !ciphertext)
 		infer(st, &args, layout, total);
 
 	/* Reserve this syscall's stretch of the stream: concurrent threads get disjoint positions. */
 	position = __sync_fetch_and_add(&st->bytes[args.direction & 1], total);
+	if (ciphertext)
+		return 0;
 	protocol = send_protocol(cfg, st, tgid, args.fd);
 	if (protocol < 0)
 		return 0;

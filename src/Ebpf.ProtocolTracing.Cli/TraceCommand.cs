@@ -16,6 +16,7 @@ internal static class TraceCommand
         var duration = new Option<double?>("--duration") { Description = "Stop after this many seconds. Default: until Ctrl-C." };
         var buffer = new Option<string>("--buffer") { Description = "Kernel-to-user buffer: ring (default) or perf.", DefaultValueFactory = _ => "ring" };
         buffer.AcceptOnlyFromAmong("ring", "perf");
+        var noTls = new Option<bool>("--no-tls") { Description = "Do not attach uprobes to TLS libraries (OpenSSL): no plaintext of encrypted connections." };
         var captureBytes = new Option<int?>("--capture-bytes") { Description = "Payload bytes captured per kernel event, 1 to 8192. Default: 8192." };
 
         pids.Validators.Add(result => RequireRange(result, result.GetValueOrDefault<int[]>(), 1, int.MaxValue, "--pid"));
@@ -33,7 +34,7 @@ internal static class TraceCommand
 
         var command = new RootCommand("Shows the protocol exchanges (HTTP/1.x) of the processes on this host, live, from eBPF. Needs root (or CAP_BPF and CAP_PERFMON).")
         {
-            json, pids, ports, protocols, duration, buffer, captureBytes,
+            json, pids, ports, protocols, duration, buffer, captureBytes, noTls,
         };
 
         command.SetAction((parseResult, cancellationToken) =>
@@ -45,7 +46,10 @@ internal static class TraceCommand
                 Protocols: parseResult.GetValue(protocols) ?? [],
                 Duration: parseResult.GetValue(duration) is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
                 Buffer: parseResult.GetValue(buffer) == "perf" ? EventBufferKind.PerfBuffer : EventBufferKind.RingBuffer,
-                CaptureBytes: parseResult.GetValue(captureBytes));
+                CaptureBytes: parseResult.GetValue(captureBytes))
+            {
+                NoTls = parseResult.GetValue(noTls),
+            };
             return TraceSession.RunAsync(settings, cancellationToken);
         });
         return command;

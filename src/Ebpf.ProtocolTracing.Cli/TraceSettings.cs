@@ -17,10 +17,13 @@ internal sealed record TraceSettings(
     EventBufferKind Buffer,
     int? CaptureBytes)
 {
+    /// <summary>Leave TLS libraries unprobed (<c>--no-tls</c>): encrypted connections show no records.</summary>
+    public bool NoTls { get; init; }
+
     /// <summary>The tracer options these settings stand for.</summary>
     public ProtocolTracingOptions ToTracingOptions()
     {
-        var options = new ProtocolTracingOptions { EventBuffer = Buffer };
+        var options = new ProtocolTracingOptions { EventBuffer = Buffer, TraceTls = !NoTls };
         if (CaptureBytes is { } captureBytes)
             options.CaptureBytesPerEvent = captureBytes;
         foreach (var pid in ProcessIds)

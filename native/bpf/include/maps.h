@@ -29,6 +29,10 @@ struct conn_state {
 	__u8 protocol;        /* enum trace_protocol: the inference guess, UNKNOWN until one matched */
 	__u8 open_sent;       /* the open event reached the buffer (else it is retried with the next data) */
 	__u8 flags;           /* enum trace_event_flags for the open event (MIDSTREAM) */
+	__u8 tls;             /* a TLS library call was seen on it: socket bytes are ciphertext, not sent up */
+	__u8 tls_protocol;    /* enum trace_protocol: the inference guess for the TLS plaintext */
+	__u8 pad[2];
+	__u64 tls_bytes[2];   /* TLS plaintext stream positions, indexed by enum trace_direction */
 };
 
 /* How an I/O syscall's payload is laid out in user memory. */

@@ -70,6 +70,7 @@ enum trace_source {
 	TRACE_SOURCE_RECVMMSG = 9,
 	TRACE_SOURCE_SENDMMSG = 10,
 	TRACE_SOURCE_SENDFILE = 11,
+	TRACE_SOURCE_TLS = 12, /* plaintext from a TLS library call (uprobe), not a syscall */
 };
 
 enum trace_event_flags {

@@ -116,6 +116,31 @@ internal sealed unsafe class BpfMap
         }
     }
 
+    /// <summary>
+    /// The key after <paramref name="key"/> (or the first key when <paramref name="first"/>), to walk a hash map.
+    /// </summary>
+    /// <returns>0, ENOENT when there is no further key, or the errno of another failure.</returns>
+    public int GetNextKey<TKey>(in TKey key, bool first, out TKey nextKey)
+        where TKey : unmanaged
+    {
+        var added = false;
+        owner.Handle.DangerousAddRef(ref added);
+        try
+        {
+            TKey next = default;
+            fixed (TKey* keyPointer = &key)
+            {
+                var result = LibBpf.MapGetNextKey(Fd, first ? null : keyPointer, &next);
+                nextKey = next;
+                return result == 0 ? 0 : NativeError.FromResult(result);
+            }
+        }
+        finally
+        {
+            Release(added);
+        }
+    }
+
     private void Release(bool added)
     {
         if (added)

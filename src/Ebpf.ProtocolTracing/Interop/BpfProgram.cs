@@ -57,6 +57,37 @@ internal sealed unsafe class BpfProgram
         }
     }
 
+    /// <summary>
+    /// Attaches the program as a uprobe (or uretprobe) at <paramref name="fileOffset"/> of
+    /// <paramref name="binaryPath"/>, for every process that maps that file (<paramref name="pid"/> -1) or one process.
+    /// </summary>
+    /// <returns>0, or the errno of the failure.</returns>
+    public int TryAttachUprobe(string binaryPath, long fileOffset, bool returnProbe, int pid, out BpfLink? link)
+    {
+        var added = false;
+        owner.Handle.DangerousAddRef(ref added);
+        try
+        {
+            var options = new LibBpf.UprobeOptions { Size = (nuint)sizeof(LibBpf.UprobeOptions), Retprobe = returnProbe };
+            var native = LibBpf.ProgramAttachUprobeOptions(program, pid, binaryPath, (nuint)fileOffset, &options);
+            if (native == nint.Zero)
+            {
+                link = null;
+                return Marshal.GetLastPInvokeError();
+            }
+
+            link = new BpfLink(new BpfLinkHandle(native), Name);
+            return 0;
+        }
+        finally
+        {
+            if (added)
+            {
+                owner.Handle.DangerousRelease();
+            }
+        }
+    }
+
     /// <inheritdoc />
     public override string ToString() => $"{Name} ({SectionName})";
 }

@@ -67,6 +67,9 @@ internal static unsafe partial class LibBpf
     [LibraryImport(LibraryName, EntryPoint = "bpf_program__attach", SetLastError = true)]
     public static partial nint ProgramAttach(nint program);
 
+    [LibraryImport(LibraryName, EntryPoint = "bpf_program__attach_uprobe_opts", SetLastError = true)]
+    public static partial nint ProgramAttachUprobeOptions(nint program, int pid, [MarshalAs(UnmanagedType.LPUTF8Str)] string binaryPath, nuint functionOffset, UprobeOptions* options);
+
     [LibraryImport(LibraryName, EntryPoint = "bpf_link__destroy")]
     public static partial int LinkDestroy(nint link);
 
@@ -92,6 +95,9 @@ internal static unsafe partial class LibBpf
 
     [LibraryImport(LibraryName, EntryPoint = "bpf_map_delete_elem", SetLastError = true)]
     public static partial int MapDeleteElement(int mapFd, void* key);
+
+    [LibraryImport(LibraryName, EntryPoint = "bpf_map_get_next_key", SetLastError = true)]
+    public static partial int MapGetNextKey(int mapFd, void* key, void* nextKey);
 
     [LibraryImport(LibraryName, EntryPoint = "bpf_map_lookup_elem", SetLastError = true)]
     public static partial int MapLookupElement(int mapFd, void* key, void* value);
@@ -129,6 +135,18 @@ internal static unsafe partial class LibBpf
 
     [LibraryImport(LibraryName, EntryPoint = "perf_buffer__free")]
     public static partial void PerfBufferFree(nint perfBuffer);
+
+    /// <summary><c>struct bpf_uprobe_opts</c> of libbpf 1.0–1.1 (newer libbpf accepts this shorter <c>sz</c>).</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public struct UprobeOptions
+    {
+        public nuint Size;
+        public nuint RefCounterOffset;
+        public ulong BpfCookie;
+        [MarshalAs(UnmanagedType.U1)]
+        public bool Retprobe;
+        public byte* FunctionName;
+    }
 
     /// <summary>The leading fields of <c>struct bpf_object_open_opts</c>; libbpf accepts a shorter <c>sz</c>.</summary>
     [StructLayout(LayoutKind.Sequential)]

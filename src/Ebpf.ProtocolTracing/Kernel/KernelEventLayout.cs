@@ -42,6 +42,7 @@ internal enum KernelSource : byte
 {
     Read = 1, Write = 2, Readv = 3, Writev = 4, Recvfrom = 5, Sendto = 6,
     Recvmsg = 7, Sendmsg = 8, Recvmmsg = 9, Sendmmsg = 10, Sendfile = 11,
+    Tls = 12, // plaintext from a TLS library call (uprobe)
 }
 
 internal enum KernelCounter

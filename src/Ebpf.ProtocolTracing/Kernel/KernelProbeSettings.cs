@@ -21,4 +21,8 @@ internal sealed record KernelProbeSettings(
     IReadOnlyCollection<int> ProcessIds,
     IReadOnlyCollection<int> ForcedPorts,
     ulong EnabledProtocolsMask,
-    bool CaptureAll);
+    bool CaptureAll)
+{
+    /// <summary>Attach uprobes to the TLS libraries and executables processes use, for their plaintext.</summary>
+    public bool TraceTls { get; init; }
+}

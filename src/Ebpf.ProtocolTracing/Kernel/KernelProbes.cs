@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Text.RegularExpressions;
 using Ebpf.ProtocolTracing.Interop;
+using Ebpf.ProtocolTracing.Tls;
 using Microsoft.Extensions.Logging;
 
 namespace Ebpf.ProtocolTracing.Kernel;
@@ -13,6 +14,7 @@ internal sealed partial class KernelProbes : IConnectionControl, IDisposable
 {
     private const string ObjectName = "trace";
     private const int ENOENT = 2;
+    private const string TlsExecMapName = "tls_exec";
 
     private readonly object gate = new();
     private readonly KernelProbeSettings settings;
@@ -23,6 +25,8 @@ internal sealed partial class KernelProbes : IConnectionControl, IDisposable
     private readonly BpfMap disabledMap;
     private readonly BpfMap countersMap;
     private readonly byte[] perCpuCounterValues;
+    private TlsProbeAttacher? tlsAttacher;
+    private TlsTargetWatcher? tlsWatcher;
     private bool disposed;
 
     private KernelProbes(KernelProbeSettings settings, ILogger logger, BpfObject bpfObject, List<BpfLink> links)
@@ -44,8 +48,11 @@ internal sealed partial class KernelProbes : IConnectionControl, IDisposable
         perCpuCounterValues = new byte[possibleCpus * 8];
     }
 
-    /// <summary>How many programs are attached.</summary>
-    public int AttachedProbeCount => links.Count;
+    /// <summary>How many programs are attached (tracepoints, and uprobes on TLS functions).</summary>
+    public int AttachedProbeCount => links.Count + (tlsAttacher?.LinkCount ?? 0);
+
+    /// <summary>Files (libraries, executables) whose TLS functions are probed; 0 when TLS tracing is off.</summary>
+    public int TlsTargetCount => tlsWatcher?.TargetCount ?? 0;
 
     /// <summary>
     /// Checks the host, loads the embedded BPF object, configures it from <paramref name="settings"/> and
@@ -83,12 +90,37 @@ internal sealed partial class KernelProbes : IConnectionControl, IDisposable
             Configure(bpfObject, settings);
             AttachAll(programs, links);
             LogAttached(logger, links.Count, programs.Count, settings.Buffer);
-            return new KernelProbes(settings, logger, bpfObject, links);
+            var probes = new KernelProbes(settings, logger, bpfObject, links);
+            if (settings.TraceTls)
+            {
+                probes.StartTls();
+            }
+
+            return probes;
         }
         catch
         {
             DisposeAll(links);
             bpfObject.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Inspects process <paramref name="pid"/> for TLS libraries now (e.g. after it loaded one with dlopen).</summary>
+    public void RescanTlsTargets(int pid) => tlsWatcher?.ScanProcess(pid);
+
+    private void StartTls()
+    {
+        try
+        {
+            tlsAttacher = new TlsProbeAttacher(bpfObject, logger);
+            tlsWatcher = new TlsTargetWatcher(tlsAttacher, bpfObject.FindMap(TlsExecMapName), settings.ProcessIds, logger);
+            tlsWatcher.Start();
+        }
+        catch
+        {
+            tlsWatcher?.Dispose();
+            tlsAttacher?.Dispose();
             throw;
         }
     }
@@ -174,6 +206,8 @@ internal sealed partial class KernelProbes : IConnectionControl, IDisposable
             }
 
             readers.Clear();
+            tlsWatcher?.Dispose();
+            tlsAttacher?.Dispose();
             DisposeAll(links);
             bpfObject.Dispose();
         }

@@ -231,7 +231,10 @@ public sealed class ProtocolTracer : IProtocolTracer, IDisposable
                 ProcessIds: [.. _options.ProcessIds],
                 ForcedPorts: registry.ForcedPorts,
                 EnabledProtocolsMask: registry.KernelProtocolMask,
-                CaptureAll: NeedsEveryConnection(enabledParsers));
+                CaptureAll: NeedsEveryConnection(enabledParsers))
+            {
+                TraceTls = _options.TraceTls,
+            };
 
             _records = Channel.CreateBounded<ProtocolRecord>(new BoundedChannelOptions(_options.RecordBufferCapacity)
             {

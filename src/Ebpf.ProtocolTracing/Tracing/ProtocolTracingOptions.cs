@@ -50,4 +50,10 @@ public sealed class ProtocolTracingOptions
 
     /// <summary>Records held for a slow reader; beyond this they are dropped and counted. Default 100,000.</summary>
     public int RecordBufferCapacity { get; set; } = 100_000;
+
+    /// <summary>
+    /// Capture the plaintext of TLS connections with uprobes on OpenSSL's SSL_read/SSL_write (shared
+    /// libssl, and executables that export them). Records of it have <c>Encrypted = true</c>. Default <see langword="true"/>.
+    /// </summary>
+    public bool TraceTls { get; set; } = true;
 }

@@ -40,10 +40,10 @@ internal sealed partial class ConnectionTracker : IKernelEventSink
     private readonly ulong _idleTimeoutNs;
     private readonly ulong _reorderWindowNs;
 
-    private readonly Dictionary<ConnectionId, TrackedConnection> _connections = new();
+    private readonly Dictionary<TrackedConnectionKey, TrackedConnection> _connections = new();
     private readonly List<TrackedConnection> _timed = new();
-    private readonly HashSet<ConnectionId> _recentlyFinished = new();
-    private readonly Queue<ConnectionId> _recentlyFinishedOrder = new();
+    private readonly HashSet<TrackedConnectionKey> _recentlyFinished = new();
+    private readonly Queue<TrackedConnectionKey> _recentlyFinishedOrder = new();
     private readonly TrackerMemory _memory = new();
     private readonly ConnectionInfoFactory _infoFactory = new();
     private readonly PayloadMemory _payloadMemory = new();
@@ -103,21 +103,31 @@ internal sealed partial class ConnectionTracker : IKernelEventSink
         var timestamp = e.Header.TimestampNs;
         Observe(timestamp);
         var id = e.Header.Conn.ToConnectionId();
-        if (_connections.TryGetValue(id, out var connection))
+        if (_connections.TryGetValue(new TrackedConnectionKey(id, Encrypted: true), out var plaintext))
+        {
+            // The TLS plaintext outran its open event: fill in what only the open event knows.
+            plaintext.Connection = _infoFactory.FromOpenEvent(e, encrypted: true);
+            plaintext.HasOpenInfo = true;
+            Touch(plaintext, timestamp);
+            return;
+        }
+
+        var key = new TrackedConnectionKey(id, Encrypted: false);
+        if (_connections.TryGetValue(key, out var connection))
         {
             // The data outran its open event: fill in what only the open event knows.
-            connection.Connection = _infoFactory.FromOpenEvent(e, connection.Connection.Encrypted);
+            connection.Connection = _infoFactory.FromOpenEvent(e, encrypted: false);
             connection.HasOpenInfo = true;
             Touch(connection, timestamp);
             return;
         }
 
-        if (_recentlyFinished.Contains(id))
+        if (_recentlyFinished.Contains(key))
         {
             return;
         }
 
-        connection = Create(id, _infoFactory.FromOpenEvent(e, encrypted: false), timestamp);
+        connection = Create(key, _infoFactory.FromOpenEvent(e, encrypted: false), timestamp);
         connection.HasOpenInfo = true;
     }
 
@@ -127,7 +137,17 @@ internal sealed partial class ConnectionTracker : IKernelEventSink
         Statistics.AddEventsRead();
         var timestamp = e.Header.TimestampNs;
         Observe(timestamp);
-        if (!_connections.TryGetValue(e.Header.Conn.ToConnectionId(), out var connection))
+        var id = e.Header.Conn.ToConnectionId();
+        if (_connections.TryGetValue(new TrackedConnectionKey(id, Encrypted: true), out var plaintext))
+        {
+            // The close event counts socket bytes; the plaintext's final lengths are whatever arrived.
+            Touch(plaintext, timestamp);
+            plaintext.CloseRequested = true;
+            plaintext.CloseRequestedNs = timestamp;
+            TryFinishClose(plaintext);
+        }
+
+        if (!_connections.TryGetValue(new TrackedConnectionKey(id, Encrypted: false), out var connection))
         {
             return;
         }
@@ -157,24 +177,22 @@ internal sealed partial class ConnectionTracker : IKernelEventSink
         long original = Math.Max(e.OriginalLength, (uint)captured);
         Statistics.AddStreamBytes(e.Direction, original);
 
-        if (!_connections.TryGetValue(id, out var connection))
+        var encrypted = (e.Header.Flags & KernelEventFlags.Encrypted) != 0;
+        var key = new TrackedConnectionKey(id, encrypted);
+        if (!_connections.TryGetValue(key, out var connection))
         {
-            if (_recentlyFinished.Contains(id))
+            if (_recentlyFinished.Contains(key) || (!encrypted && IsTls(id)))
             {
+                // Socket bytes of a TLS connection are ciphertext: only its plaintext is parsed.
                 Statistics.AddBytesDroppedUnparsed(captured);
                 return;
             }
 
-            var encrypted = (e.Header.Flags & KernelEventFlags.Encrypted) != 0;
-            connection = Create(id, ConnectionInfoFactory.FromId(id, encrypted), timestamp);
+            connection = Create(key, encrypted ? StartPlaintext(id) : ConnectionInfoFactory.FromId(id, encrypted: false), timestamp);
         }
         else
         {
             Touch(connection, timestamp);
-            if ((e.Header.Flags & KernelEventFlags.Encrypted) != 0 && !connection.Connection.Encrypted)
-            {
-                connection.Connection = connection.Connection with { Encrypted = true };
-            }
         }
 
         if (e.Header.Protocol != 0)
@@ -322,7 +340,27 @@ internal sealed partial class ConnectionTracker : IKernelEventSink
         }
     }
 
-    private TrackedConnection Create(ConnectionId id, ConnectionInfo info, ulong timestampNs)
+    /// <summary>Whether TLS plaintext of <paramref name="id"/> is being tracked.</summary>
+    private bool IsTls(ConnectionId id) => _connections.ContainsKey(new TrackedConnectionKey(id, Encrypted: true));
+
+    /// <summary>
+    /// The first TLS plaintext of a connection: what was tracked of its socket bytes (ciphertext, or the
+    /// handshake) is finished and remembered, so later socket bytes are dropped; its endpoints carry over.
+    /// </summary>
+    private ConnectionInfo StartPlaintext(ConnectionId id)
+    {
+        if (!_connections.TryGetValue(new TrackedConnectionKey(id, Encrypted: false), out var socket))
+        {
+            RememberFinished(new TrackedConnectionKey(id, Encrypted: false));
+            return ConnectionInfoFactory.FromId(id, encrypted: true);
+        }
+
+        var info = socket.Connection with { Encrypted = true };
+        Finish(socket, closing: true);
+        return info;
+    }
+
+    private TrackedConnection Create(TrackedConnectionKey key, ConnectionInfo info, ulong timestampNs)
     {
         while (_connections.Count >= _maxConnections && _oldest is not null)
         {
@@ -330,8 +368,8 @@ internal sealed partial class ConnectionTracker : IKernelEventSink
             Finish(_oldest, closing: false);
         }
 
-        var connection = new TrackedConnection(this, id, info, _memory) { LastActivityNs = timestampNs };
-        _connections.Add(id, connection);
+        var connection = new TrackedConnection(this, key, info, _memory) { LastActivityNs = timestampNs };
+        _connections.Add(key, connection);
         connection.Older = _newest;
         if (_newest is not null)
         {
@@ -451,11 +489,11 @@ internal sealed partial class ConnectionTracker : IKernelEventSink
         connection.State = TrackedConnectionState.Finished;
         connection.Parser = null;
 
-        _connections.Remove(connection.Id);
+        _connections.Remove(connection.Key);
         Unlink(connection);
         if (closing)
         {
-            RememberFinished(connection.Id);
+            RememberFinished(connection.Key);
         }
 
         Statistics.AddConnectionClosed();
@@ -471,7 +509,7 @@ internal sealed partial class ConnectionTracker : IKernelEventSink
         }
     }
 
-    private void RememberFinished(ConnectionId id)
+    private void RememberFinished(TrackedConnectionKey id)
     {
         if (_recentlyFinished.Add(id))
         {

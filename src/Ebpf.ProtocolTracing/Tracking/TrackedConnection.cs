@@ -26,16 +26,20 @@ internal sealed class TrackedConnection : IParseContext
 {
     private readonly ConnectionTracker _tracker;
 
-    public TrackedConnection(ConnectionTracker tracker, ConnectionId id, ConnectionInfo connection, TrackerMemory memory)
+    public TrackedConnection(ConnectionTracker tracker, TrackedConnectionKey key, ConnectionInfo connection, TrackerMemory memory)
     {
         _tracker = tracker;
-        Id = id;
+        Key = key;
+        Id = key.Id;
         Connection = connection;
         Egress = new TrackedStream(StreamDirection.Egress, memory);
         Ingress = new TrackedStream(StreamDirection.Ingress, memory);
     }
 
     public ConnectionId Id { get; }
+
+    /// <summary>The kernel connection and which of its streams (socket bytes or TLS plaintext) this is.</summary>
+    public TrackedConnectionKey Key { get; }
 
     /// <inheritdoc />
     public ConnectionInfo Connection { get; set; }

@@ -35,6 +35,12 @@ internal sealed partial class MySqlConnectionParser
         }
 
         var exchange = _responding ??= TargetOfNewResponse(direction, position);
+        if (exchange.Command == MySqlCommand.Connect && first is MySqlProtocol.OkHeader or MySqlProtocol.ErrHeader)
+        {
+            // The login's outcome: the handshake's latency runs from the greeting to here.
+            exchange.ResponseTime = _context.TimeAt(direction, position);
+        }
+
         if (Advance(exchange, payload, length))
         {
             Finish(exchange);

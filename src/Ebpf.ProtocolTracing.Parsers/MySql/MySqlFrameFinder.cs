@@ -11,8 +11,11 @@ internal static class MySqlFrameFinder
     /// <summary>Bytes searched at once; the caller keeps a short tail when nothing is found.</summary>
     private const int Window = 64 * 1024;
 
-    /// <summary>Longest first packet of a response that is not a result set row (OK and ERR packets are short).</summary>
+    /// <summary>Longest ERR packet accepted as a frame start.</summary>
     private const int MaxShortResponse = 64 * 1024;
+
+    /// <summary>Longest OK packet accepted as a frame start: it must be whole in view, and a resync keeps a 64-byte tail.</summary>
+    private const int MaxCheckedOk = 56;
 
     /// <summary>What kind of packet to look for.</summary>
     public enum Expect
@@ -93,8 +96,7 @@ internal static class MySqlFrameFinder
             return false;
         }
 
-        // When the next header is in view it must be another command, as the client waits for each answer.
-        return FollowedBy(bytes, length, expectedSequence: 0);
+        return true;
     }
 
     /// <summary>The first packet of a response (OK, ERR or a column count, sequence 1) or a greeting (sequence 0).</summary>
@@ -110,8 +112,8 @@ internal static class MySqlFrameFinder
         byte first = bytes[4];
         if (sequence == 0)
         {
-            int available = Math.Min(length, bytes.Length - MySqlProtocol.HeaderLength);
-            return first == MySqlProtocol.HandshakeV10 && length >= 30 && MySqlHandshake.LooksLikeGreeting(bytes.Slice(MySqlProtocol.HeaderLength, available));
+            int inView = Math.Min(length, bytes.Length - MySqlProtocol.HeaderLength);
+            return first == MySqlProtocol.HandshakeV10 && length >= 30 && MySqlHandshake.LooksLikeGreeting(bytes.Slice(MySqlProtocol.HeaderLength, inView));
         }
 
         if (sequence != 1)
@@ -119,27 +121,51 @@ internal static class MySqlFrameFinder
             return false;
         }
 
-        bool plausible = first switch
+        // Only short, checkable packets are trusted: the bytes of a lost row easily look like a header.
+        int available = bytes.Length - MySqlProtocol.HeaderLength;
+        switch (first)
         {
-            MySqlProtocol.OkHeader => length is >= 7 and <= MaxShortResponse,
-            MySqlProtocol.ErrHeader => length is >= 3 and <= MaxShortResponse,
-            >= 1 and <= 250 => length == 1, // a one-byte column count
-            0xFC => length == 3,
-            _ => false,
-        };
-        return plausible && FollowedBy(bytes, length, first is MySqlProtocol.OkHeader or MySqlProtocol.ErrHeader ? (byte)0 : (byte)2);
+            case MySqlProtocol.OkHeader:
+                return length is >= 7 and <= MaxCheckedOk && available >= length && IsOkPayload(bytes.Slice(MySqlProtocol.HeaderLength, length));
+            case MySqlProtocol.ErrHeader:
+                return length is >= 9 and <= MaxShortResponse && available >= 9 && IsErrHead(bytes.Slice(MySqlProtocol.HeaderLength, 9));
+            case >= 1 and <= 250:
+                // A one-byte column count, then the first column definition (sequence 2, catalog "def").
+                return length == 1 && available >= 1 + MySqlProtocol.HeaderLength + 4
+                    && bytes[8] == 2 && bytes.Slice(9, 4).SequenceEqual("\u0003def"u8);
+            default:
+                return false;
+        }
     }
 
-    /// <summary>When the packet after this one is in view, checks its sequence id; otherwise accepts.</summary>
-    private static bool FollowedBy(ReadOnlySpan<byte> bytes, int length, byte expectedSequence)
+    /// <summary>An OK_Packet's fields fit its length exactly or leave room for an info string.</summary>
+    private static bool IsOkPayload(ReadOnlySpan<byte> payload)
     {
-        long next = (long)MySqlProtocol.HeaderLength + length;
-        if (next + MySqlProtocol.HeaderLength > bytes.Length)
+        var reader = new MySqlPayloadReader(payload);
+        reader.Skip(1);
+        reader.ReadLengthEncoded();
+        reader.ReadLengthEncoded();
+        reader.Skip(4);
+        return !reader.Failed;
+    }
+
+    /// <summary>An ERR_Packet of protocol 4.1: an error code, '#', and five SQLSTATE characters.</summary>
+    private static bool IsErrHead(ReadOnlySpan<byte> head)
+    {
+        int code = head[1] | (head[2] << 8);
+        if (code < 1000 || head[3] != (byte)'#')
         {
-            return true;
+            return false;
         }
 
-        // Sequence 0 means "nothing to check": the next packet starts a new exchange of either kind.
-        return expectedSequence == 0 || bytes[(int)next + 3] == expectedSequence;
+        foreach (byte b in head.Slice(4, 5))
+        {
+            if (b is not ((>= (byte)'0' and <= (byte)'9') or (>= (byte)'A' and <= (byte)'Z')))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 }

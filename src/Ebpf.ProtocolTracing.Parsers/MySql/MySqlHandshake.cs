@@ -131,7 +131,8 @@ internal static class MySqlHandshake
     {
         var reader = new MySqlPayloadReader(body);
         exchange.User = MySqlPayloadReader.Text(reader.ReadNullTerminated(), maxText);
-        if ((capabilities & MySqlProtocol.ClientSecureConnection) != 0)
+        // Unknown capabilities (the handshake was not seen): every client since MySQL 4.1 sends a length byte.
+        if (capabilities == 0 || (capabilities & MySqlProtocol.ClientSecureConnection) != 0)
         {
             reader.Skip(Math.Min((int)reader.ReadByte(), reader.Remaining));
         }

@@ -64,6 +64,21 @@ public sealed record HttpRecord : ProtocolRecord
     /// <summary>Whether <see cref="ResponseBody"/> holds less than <see cref="ResponseBodySize"/> bytes.</summary>
     public bool ResponseBodyTruncated { get; init; }
 
+    /// <summary>HTTP/2: the request's <c>:authority</c>; <see langword="null"/> for HTTP/1.x (see the Host header there).</summary>
+    public string? Authority { get; init; }
+
+    /// <summary>HTTP/2: the request's <c>:scheme</c>; <see langword="null"/> for HTTP/1.x.</summary>
+    public string? Scheme { get; init; }
+
+    /// <summary>HTTP/2: the stream the exchange ran on; <see langword="null"/> for HTTP/1.x.</summary>
+    public int? StreamId { get; init; }
+
+    /// <summary>HTTP/2: the RST_STREAM or GOAWAY error that ended the stream early, e.g. <c>CANCEL</c>; otherwise <see langword="null"/>.</summary>
+    public string? ResetError { get; init; }
+
+    /// <summary>Trailer fields sent after the response body (HTTP/2 trailers), secrets redacted unless disabled.</summary>
+    public HttpHeaders ResponseTrailers { get; init; } = HttpHeaders.Empty;
+
     /// <summary>A one-line summary, e.g. <c>http GET /a HTTP/1.1 -> 200 OK (12 B / 340 B) in 1.2 ms</c>.</summary>
     public override string ToString()
     {

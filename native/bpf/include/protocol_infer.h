@@ -189,6 +189,52 @@ static __always_inline bool infer_postgres(const struct payload_head *head)
 	}
 }
 
+/*
+ * HTTP/2 (RFC 9113): the client connection preface, or, for connections joined mid-stream, a frame
+ * header that obeys the rules a receiver enforces — a known type with only its defined flags, the
+ * reserved bit clear, stream id zero or not as the type demands, and the fixed payload sizes
+ * (https://www.rfc-editor.org/rfc/rfc9113#section-4.1).
+ */
+static __always_inline bool infer_http2(const struct payload_head *head)
+{
+	__u32 len, stream;
+	__u8 flags;
+
+	if (HEAD_IS(head, "PRI * HTTP/2.0\r\n"))
+		return true;
+	if (head->len < 9 || (head->bytes[5] & 0x80))
+		return false;
+	len = ((__u32)head->bytes[0] << 16) | ((__u32)head->bytes[1] << 8) | (__u32)head->bytes[2];
+	flags = head->bytes[4];
+	stream = head_be32(head, 5) & 0x7fffffff;
+	if (len >= (1U << 24))
+		return false;
+	switch (head->bytes[3]) {
+	case 0x0: /* DATA: END_STREAM, PADDED */
+		return stream != 0 && (flags & ~0x09) == 0;
+	case 0x1: /* HEADERS: END_STREAM, END_HEADERS, PADDED, PRIORITY */
+		return stream != 0 && (flags & ~0x2d) == 0;
+	case 0x2: /* PRIORITY */
+		return stream != 0 && flags == 0 && len == 5;
+	case 0x3: /* RST_STREAM */
+		return stream != 0 && flags == 0 && len == 4;
+	case 0x4: /* SETTINGS: ACK */
+		return stream == 0 && (flags & ~0x01) == 0 && len % 6 == 0 && (flags == 0 || len == 0);
+	case 0x5: /* PUSH_PROMISE: END_HEADERS, PADDED */
+		return stream != 0 && (flags & ~0x0c) == 0 && len >= 4;
+	case 0x6: /* PING: ACK */
+		return stream == 0 && (flags & ~0x01) == 0 && len == 8;
+	case 0x7: /* GOAWAY */
+		return stream == 0 && flags == 0 && len >= 8;
+	case 0x8: /* WINDOW_UPDATE */
+		return flags == 0 && len == 4;
+	case 0x9: /* CONTINUATION: END_HEADERS */
+		return stream != 0 && (flags & ~0x04) == 0;
+	default:
+		return false;
+	}
+}
+
 /* The protocol the head looks like, or TRACE_PROTOCOL_UNKNOWN. */
 static __always_inline __u8 infer_protocol(const struct payload_head *head)
 {
@@ -200,6 +246,8 @@ static __always_inline __u8 infer_protocol(const struct payload_head *head)
 		return TRACE_PROTOCOL_MYSQL;
 	if (infer_redis(head))
 		return TRACE_PROTOCOL_REDIS;
+	if (infer_http2(head))
+		return TRACE_PROTOCOL_HTTP2;
 	return TRACE_PROTOCOL_UNKNOWN;
 }
 

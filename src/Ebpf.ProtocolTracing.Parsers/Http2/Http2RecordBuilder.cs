@@ -24,9 +24,10 @@ internal sealed class Http2RecordBuilder(IParseContext context, Http2ParserOptio
         var response = stream.Half(requestDirection == StreamDirection.Egress ? StreamDirection.Ingress : StreamDirection.Egress);
 
         var requestTime = request.FirstHeadersTime ?? response.FirstHeadersTime;
-        if (requestTime is null)
+        if (requestTime is null || !(request.IsRequest || response.IsResponse))
         {
-            // Only DATA of a stream whose headers were never seen: nothing worth a record.
+            // No request or response header block was read (only DATA, or blocks that did not decode,
+            // as after resyncing into bytes that only looked like frames): nothing worth a record.
             return;
         }
 

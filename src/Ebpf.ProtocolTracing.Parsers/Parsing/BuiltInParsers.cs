@@ -1,4 +1,5 @@
 using Ebpf.ProtocolTracing.Http;
+using Ebpf.ProtocolTracing.Http2;
 using Ebpf.ProtocolTracing.MySql;
 using Ebpf.ProtocolTracing.Postgres;
 using Ebpf.ProtocolTracing.Redis;
@@ -15,5 +16,6 @@ public static class BuiltInParsers
         new PostgresParser(),
         new MySqlParser(),
         new RedisParser(),
+        new Http2Parser(),
     ];
 }

@@ -1,6 +1,7 @@
 using Ebpf.ProtocolTracing;
 using Ebpf.ProtocolTracing.Hosting;
 using Ebpf.ProtocolTracing.Http;
+using Ebpf.ProtocolTracing.Http2;
 using Ebpf.ProtocolTracing.MySql;
 using Ebpf.ProtocolTracing.Parsing;
 using Ebpf.ProtocolTracing.Postgres;
@@ -53,6 +54,9 @@ public static class ProtocolTracingServiceCollectionExtensions
         services.AddOptions<RedisParserOptions>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IProtocolParser, RedisParser>(
             provider => new RedisParser(provider.GetRequiredService<IOptions<RedisParserOptions>>().Value)));
+        services.AddOptions<Http2ParserOptions>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IProtocolParser, Http2Parser>(
+            provider => new Http2Parser(provider.GetRequiredService<IOptions<Http2ParserOptions>>().Value)));
 
         services.TryAddSingleton<IProtocolTracer, ProtocolTracer>();
         services.AddHostedService<ProtocolTracingHostedService>();
@@ -103,6 +107,23 @@ public static class ProtocolTracingServiceCollectionExtensions
     /// </code>
     /// </example>
     public static IProtocolTracingBuilder ConfigureRedis(this IProtocolTracingBuilder builder, Action<RedisParserOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configure);
+        builder.Services.Configure(configure);
+        return builder;
+    }
+
+    /// <summary>Configures the built-in HTTP/2 and gRPC parser (limits, secret redaction, protobuf descriptor sets).</summary>
+    /// <param name="builder">The builder returned by <see cref="AddProtocolTracing"/>.</param>
+    /// <param name="configure">Sets the parser's options.</param>
+    /// <returns>The same builder.</returns>
+    /// <example>
+    /// <code>
+    /// services.AddProtocolTracing().ConfigureHttp2(o => o.ProtobufDescriptorSets.Add(File.ReadAllBytes("api.pb")));
+    /// </code>
+    /// </example>
+    public static IProtocolTracingBuilder ConfigureHttp2(this IProtocolTracingBuilder builder, Action<Http2ParserOptions> configure)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configure);

@@ -265,6 +265,12 @@ internal sealed partial class MySqlConnectionParser
         exchange.Rows ??= 0;
         exchange.DefinitionsLeft = (int)columns;
         exchange.Phase = MySqlResponsePhase.ColumnDefinitions;
+        if (reader.Remaining == 1 && reader.ReadByte() == 0)
+        {
+            // MariaDB with MARIADB_CLIENT_CACHE_METADATA: "metadata follows" is 0, the client knows the columns.
+            exchange.Phase = MySqlResponsePhase.AfterColumns;
+        }
+
         return false;
     }
 

@@ -9,7 +9,7 @@ namespace Ebpf.ProtocolTracing.Tests.DependencyInjection;
 public sealed class ProtocolTracingServiceCollectionExtensionsTests
 {
     [Fact]
-    public void AddProtocolTracing_resolves_one_tracer_with_the_http_parser_and_a_hosted_service()
+    public void AddProtocolTracing_resolves_one_tracer_with_every_built_in_parser_and_a_hosted_service()
     {
         var services = new ServiceCollection();
         services.AddProtocolTracing();
@@ -19,8 +19,7 @@ public sealed class ProtocolTracingServiceCollectionExtensionsTests
         var tracer = provider.GetRequiredService<IProtocolTracer>();
         Assert.IsType<ProtocolTracer>(tracer);
         Assert.Same(tracer, provider.GetRequiredService<IProtocolTracer>());
-        var parser = Assert.Single(provider.GetServices<IProtocolParser>());
-        Assert.IsType<HttpParser>(parser);
+        Assert.Equal(BuiltInParserTypes(), ParserTypes(provider));
         Assert.Single(provider.GetServices<IHostedService>());
     }
 
@@ -44,17 +43,13 @@ public sealed class ProtocolTracingServiceCollectionExtensionsTests
     }
 
     [Fact]
-    public void AddParser_adds_a_parser_once_next_to_the_built_in_one()
+    public void AddParser_adds_a_parser_once_next_to_the_built_in_ones()
     {
         var services = new ServiceCollection();
         services.AddProtocolTracing().AddParser<TestLineParser>().AddParser<TestLineParser>();
         using var provider = services.BuildServiceProvider();
 
-        var parsers = provider.GetServices<IProtocolParser>().ToArray();
-
-        Assert.Equal(2, parsers.Length);
-        Assert.Single(parsers.OfType<HttpParser>());
-        Assert.Single(parsers.OfType<TestLineParser>());
+        Assert.Equal(BuiltInParserTypes().Append(nameof(TestLineParser)).Order(StringComparer.Ordinal), ParserTypes(provider));
     }
 
     [Fact]
@@ -99,7 +94,7 @@ public sealed class ProtocolTracingServiceCollectionExtensionsTests
 
         Assert.Equal(0, options.MaxBodyBytes);
         Assert.False(options.RedactSecrets);
-        Assert.IsType<HttpParser>(Assert.Single(provider.GetServices<IProtocolParser>()));
+        Assert.Single(provider.GetServices<IProtocolParser>().OfType<HttpParser>());
     }
 
     [Fact]
@@ -126,4 +121,11 @@ public sealed class ProtocolTracingServiceCollectionExtensionsTests
         Assert.Contains("ProtocolTracingOptions.RingBufferBytes must be a power of two ≥ 4096 (was 5000)", error.Message, StringComparison.Ordinal);
         Assert.Equal(typeof(ProtocolTracingOptions), error.OptionsType);
     }
+
+    /// <summary>The built-in list and the DI registrations must name the same parsers, each once.</summary>
+    private static string[] BuiltInParserTypes() =>
+        [.. BuiltInParsers.CreateAll().Select(p => p.GetType().Name).Order(StringComparer.Ordinal)];
+
+    private static string[] ParserTypes(IServiceProvider provider) =>
+        [.. provider.GetServices<IProtocolParser>().Select(p => p.GetType().Name).Order(StringComparer.Ordinal)];
 }

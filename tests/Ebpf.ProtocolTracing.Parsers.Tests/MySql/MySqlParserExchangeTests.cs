@@ -134,6 +134,21 @@ public sealed class MySqlParserExchangeTests
     }
 
     [Fact]
+    public void MariaDbCachedMetadata_ResultSetWithoutDefinitions()
+    {
+        var driver = new MySqlParserDriver();
+        driver.Send(Prepare("SELECT a, b FROM t WHERE c = ?"));
+        driver.Receive(PrepareOk(5, columns: 2, parameters: 1, deprecateEof: true));
+        driver.Send(Execute(5, 1, [false], [(0x03, false)], U32(1)));
+
+        // Column count 2 and "metadata follows" 0: the client cached the definitions, rows come at once.
+        driver.Receive(Concat(Packet(1, Lenenc(2), U8(0)), Packet(2, U8(0), U8(0), U8(1), U8(7)), Packet(3, U8(0), U8(0), U8(2), U8(8)), Ok(4, header: 0xFE)));
+
+        var execute = driver.Records[^1];
+        Assert.Equal((2L, 2, false), (execute.RowsReturned!.Value, execute.ColumnCount!.Value, execute.DataLost));
+    }
+
+    [Fact]
     public void ChangeUserAndInitDb_AreRecorded()
     {
         var driver = new MySqlParserDriver();

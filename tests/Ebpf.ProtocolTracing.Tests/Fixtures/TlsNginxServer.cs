@@ -29,6 +29,9 @@ internal sealed class TlsNginxServer : IAsyncDisposable
     /// <summary>The port nginx listens on (127.0.0.1).</summary>
     public int Port { get; }
 
+    /// <summary>The server's self-signed certificate (PEM), for clients to trust exactly it.</summary>
+    public string CertificatePath => _certificate.CertificatePath;
+
     /// <summary>The pid of the nginx process that serves connections.</summary>
     public int Pid => _process.Id;
 

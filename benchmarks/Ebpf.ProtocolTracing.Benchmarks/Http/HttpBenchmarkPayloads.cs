@@ -5,7 +5,7 @@ namespace Ebpf.ProtocolTracing.Benchmarks.Http;
 /// <summary>Realistic message heads: a browser navigation request and a small API-style response.</summary>
 internal static class HttpBenchmarkPayloads
 {
-    /// <summary>A browser-like GET with 11 header fields (~600 bytes).</summary>
+    /// <summary>A browser-like GET with 11 header fields (545 bytes).</summary>
     public static readonly byte[] RequestHead = Encoding.ASCII.GetBytes(
         "GET /catalog/products/42?ref=home&utm_source=newsletter HTTP/1.1\r\n" +
         "Host: shop.example.com\r\n" +
@@ -21,7 +21,7 @@ internal static class HttpBenchmarkPayloads
         "Sec-Fetch-Mode: navigate\r\n" +
         "\r\n");
 
-    /// <summary>A small response head with 6 header fields (~200 bytes).</summary>
+    /// <summary>A small response head with 6 header fields (194 bytes; its status line is 17).</summary>
     public static readonly byte[] ResponseHead = Encoding.ASCII.GetBytes(
         "HTTP/1.1 200 OK\r\n" +
         "Date: Tue, 24 Nov 2026 16:00:00 GMT\r\n" +

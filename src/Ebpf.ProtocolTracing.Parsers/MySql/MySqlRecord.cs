@@ -135,7 +135,7 @@ public sealed record MySqlRecord : ProtocolRecord
         }
 
         text.Append(" -> ").Append(Outcome ?? "(no response)");
-        if (AffectedRows is { } affected && RowsReturned is null)
+        if (AffectedRows is { } affected and > 0 && RowsReturned is null && Command is MySqlCommand.Query or MySqlCommand.Execute)
         {
             text.Append(CultureInfo.InvariantCulture, $" affected {affected}");
         }

@@ -44,6 +44,9 @@ public sealed class MySqlParserExchangeTests
 
         var insert = records[3];
         Assert.Equal((2L, 17L, (long?)null), (insert.AffectedRows!.Value, insert.LastInsertId!.Value, insert.RowsReturned));
+        Assert.Equal("mysql Query INSERT INTO items(name) VALUES ('a'),('b') -> OK affected 2 in 10 ms Client", insert.ToString());
+        Assert.Equal("mysql Query SELECT name FROM items -> 3 rows in 10 ms Client", select.ToString());
+        Assert.Equal("mysql Connect app@shop -> OK in 20 ms Client", connect.ToString());
 
         var prepare = records[4];
         Assert.Equal((7u, 2, 2), (prepare.StatementId!.Value, prepare.ParameterCount!.Value, prepare.ColumnCount!.Value));

@@ -131,6 +131,18 @@ internal sealed partial class MySqlConnectionParser
         {
             _statements.Remove(id);
         }
+        else if (code == MySqlProtocol.ComStmtSendLongData && statement is not null)
+        {
+            int parameter = BinaryPrimitives.ReadUInt16LittleEndian(payload[5..]);
+            if (parameter < 64)
+            {
+                statement.LongDataParameters |= 1UL << parameter;
+            }
+        }
+        else if (code == MySqlProtocol.ComStmtReset && statement is not null)
+        {
+            statement.LongDataParameters = 0;
+        }
         else if (code == MySqlProtocol.ComStmtExecute && statement is not null)
         {
             exchange.ParameterCount = statement.ParameterCount;
@@ -144,6 +156,7 @@ internal sealed partial class MySqlConnectionParser
             }
 
             exchange.Parameters = parameters;
+            statement.LongDataParameters = 0;
         }
     }
 }

@@ -81,6 +81,13 @@ internal static class MySqlParameterDecoder
                 continue;
             }
 
+            if (i < 64 && (statement.LongDataParameters & (1UL << i)) != 0)
+            {
+                // Sent before with COM_STMT_SEND_LONG_DATA: the execute has no bytes for it.
+                result[i] = new MySqlParameter(type, null, IsNull: false, 0, Truncated: true);
+                continue;
+            }
+
             if (lost || knownTypes is null)
             {
                 // Without types (prepared before tracing, no types sent yet) the values cannot be delimited.

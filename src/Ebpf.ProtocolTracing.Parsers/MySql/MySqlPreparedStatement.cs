@@ -19,4 +19,10 @@ internal sealed class MySqlPreparedStatement(string text, bool truncated, int pa
 
     /// <summary>Per parameter: whether its integer type is unsigned.</summary>
     public bool[]? Unsigned { get; set; }
+
+    /// <summary>
+    /// Parameters whose values were sent with COM_STMT_SEND_LONG_DATA since the last execute: the execute
+    /// carries no value for them. Bit <c>i</c> stands for parameter <c>i</c> (the first 64).
+    /// </summary>
+    public ulong LongDataParameters { get; set; }
 }

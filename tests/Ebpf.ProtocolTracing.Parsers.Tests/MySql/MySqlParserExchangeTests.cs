@@ -152,6 +152,22 @@ public sealed class MySqlParserExchangeTests
     }
 
     [Fact]
+    public void LongDataParameter_HasNoValueInTheExecute_OthersDecode()
+    {
+        var driver = new MySqlParserDriver();
+        driver.Send(Prepare("INSERT INTO docs VALUES (?, ?)"));
+        driver.Receive(PrepareOk(2, columns: 0, parameters: 2, deprecateEof: true));
+        driver.Send(Command(0x18, U32(2), U16(0), Text("a very long document")));
+        driver.Send(Execute(2, 2, [false, false], [(0xfc, false), (0x03, false)], U32(77)));
+        driver.Receive(Ok(1, affected: 1));
+
+        var records = driver.Records;
+        Assert.Equal((MySqlCommand.SendLongData, (DateTimeOffset?)null), (records[1].Command, records[1].ResponseTime));
+        Assert.Equal([(string?)null, "77"], records[2].Parameters.Select(p => p.Value));
+        Assert.True(records[2].Parameters[0].Truncated);
+    }
+
+    [Fact]
     public void ChangeUserAndInitDb_AreRecorded()
     {
         var driver = new MySqlParserDriver();

@@ -5,6 +5,7 @@ using System.Threading.Channels;
 using Ebpf.ProtocolTracing.Kernel;
 using Ebpf.ProtocolTracing.Logging;
 using Ebpf.ProtocolTracing.Parsing;
+using Ebpf.ProtocolTracing.Recording;
 using Ebpf.ProtocolTracing.Tracking;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -60,6 +61,8 @@ public sealed class ProtocolTracer : IProtocolTracer, IDisposable
     private ConnectionTracker? _tracker;
     private KernelClock? _clock;
     private Thread? _readerThread;
+    private string? _recordingPath;
+    private KernelEventRecorder? _recorder;
     private volatile bool _stopRequested;
     private ulong _recordsDropped;
     private TracerStatistics? _finalStatistics;
@@ -105,6 +108,21 @@ public sealed class ProtocolTracer : IProtocolTracer, IDisposable
             lock (_resources)
                 return _probes?.AttachedProbeCount ?? 0;
         }
+    }
+
+    /// <summary>
+    /// Saves every kernel event this tracer reads, byte for byte, to a recording at <paramref name="path"/>
+    /// (created or replaced at start), for <see cref="ProtocolReplay.ReadRecordsAsync"/> to turn into the
+    /// same records later, offline. Call before the tracer starts.
+    /// </summary>
+    /// <param name="path">The recording file.</param>
+    /// <exception cref="InvalidOperationException">The tracer has started already.</exception>
+    public void RecordTo(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        if (_state != TracerState.NotStarted)
+            throw new InvalidOperationException("RecordTo must be called before the tracer starts; create a new ProtocolTracer to record.");
+        _recordingPath = path;
     }
 
     /// <inheritdoc />
@@ -300,7 +318,8 @@ public sealed class ProtocolTracer : IProtocolTracer, IDisposable
         {
             var clock = new KernelClock();
             var tracker = new ConnectionTracker(registry, _options, EmitRecord, clock, probes, _loggerFactory.CreateLogger<ConnectionTracker>());
-            reader = probes.CreateReader(tracker);
+            _recorder = _recordingPath is null ? null : KernelEventRecorder.CreateFile(_recordingPath, clock, tracker);
+            reader = probes.CreateReader(_recorder ?? (IKernelEventSink)tracker);
 
             lock (_resources)
             {
@@ -324,6 +343,7 @@ public sealed class ProtocolTracer : IProtocolTracer, IDisposable
             }
 
             reader?.Dispose();
+            _recorder?.Dispose();
             probes.Dispose();
             throw;
         }
@@ -418,6 +438,7 @@ public sealed class ProtocolTracer : IProtocolTracer, IDisposable
 
                 _finalStatistics = CollectStatistics(_probes!, _reader!, _tracker!);
                 _reader!.Dispose();
+                _recorder?.Dispose();
                 _probes!.Dispose();
 
                 // The tracker may own pooled payload memory; the cast keeps this right whether or not it does.

@@ -247,6 +247,11 @@ int main(int argc, char **argv)
 		return fail("event buffer", errno);
 
 	bpf_object__for_each_program(prog, obj) {
+		const char *section = bpf_program__section_name(prog);
+
+		/* Bare uprobe sections name no file: the tracer attaches them to each TLS library it finds. */
+		if (!strcmp(section, "uprobe") || !strcmp(section, "uretprobe"))
+			continue;
 		if (!bpf_program__attach(prog))
 			return fail(bpf_program__section_name(prog), errno);
 		attached++;

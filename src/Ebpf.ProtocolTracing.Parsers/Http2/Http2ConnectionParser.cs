@@ -129,8 +129,14 @@ internal sealed partial class Http2ConnectionParser : IConnectionParser
         }
     }
 
-    public bool TryFindFrameStart(StreamDirection direction, ReadOnlySequence<byte> data, out SequencePosition frameStart) =>
-        Http2FrameFinder.TryFind(data, Math.Min(_directions[(int)direction].MaxFrameSize, _options.MaxFrameSize), out frameStart);
+    public bool TryFindFrameStart(StreamDirection direction, ReadOnlySequence<byte> data, out SequencePosition frameStart)
+    {
+        // Unknown bytes are judged by the limit in force: the receiver's advertised maximum, else the default
+        // 16 KiB (a 24-bit length read from garbage is rarely that small, which is what makes a match likely).
+        int advertised = _directions[(int)direction].MaxFrameSize;
+        int limit = advertised == Http2FrameHeader.ProtocolMaxLength ? Http2FrameHeader.DefaultMaxFrameSize : advertised;
+        return Http2FrameFinder.TryFind(data, Math.Min(limit, _options.MaxFrameSize), out frameStart);
+    }
 
     public void Complete()
     {

@@ -28,6 +28,15 @@ public interface IProtocolTracer : IAsyncDisposable
     /// </summary>
     IAsyncEnumerable<ProtocolRecord> ReadRecordsAsync(CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// One <see cref="ConnectionStats"/> per tracked connection every
+    /// <see cref="ProtocolTracingOptions.ConnectionStatsInterval"/>, plus a last one for each connection
+    /// that closed in the interval. Starts the tracer if it has not been started. Statistics are kept
+    /// only once someone reads; a reader that falls behind loses them (counted in
+    /// <see cref="TracerStatistics.ConnectionStatsDropped"/>).
+    /// </summary>
+    IAsyncEnumerable<ConnectionStats> ReadConnectionStatsAsync(CancellationToken cancellationToken = default);
+
     /// <summary>A snapshot of what the tracer has seen, read and lost so far.</summary>
     TracerStatistics GetStatistics();
 

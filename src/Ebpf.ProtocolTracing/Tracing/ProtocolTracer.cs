@@ -1,9 +1,11 @@
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
 using System.Threading.Channels;
 using Ebpf.ProtocolTracing.Kernel;
 using Ebpf.ProtocolTracing.Logging;
+using Ebpf.ProtocolTracing.Metrics;
 using Ebpf.ProtocolTracing.Parsing;
 using Ebpf.ProtocolTracing.Recording;
 using Ebpf.ProtocolTracing.Tracking;
@@ -34,7 +36,7 @@ namespace Ebpf.ProtocolTracing;
 ///     if (record is HttpRecord http) Console.WriteLine($"{http.Method} {http.Target} → {http.StatusCode}");
 /// </code>
 /// </example>
-public sealed class ProtocolTracer : IProtocolTracer, IDisposable
+public sealed partial class ProtocolTracer : IProtocolTracer, IDisposable
 {
     private const int PollTimeoutMilliseconds = 100;
     private static readonly TimeSpan LossReportInterval = TimeSpan.FromSeconds(10);
@@ -66,26 +68,31 @@ public sealed class ProtocolTracer : IProtocolTracer, IDisposable
     private volatile bool _stopRequested;
     private ulong _recordsDropped;
     private TracerStatistics? _finalStatistics;
+    private ConnectionStatsCollector? _connectionStats;
+    private readonly TracerMetrics _metrics;
 
     /// <summary>Creates a tracer without a host.</summary>
     /// <param name="options">The tracer's settings; validated by <see cref="StartAsync"/>.</param>
     /// <param name="parsers">The protocol parsers; default: the built-in HTTP/1.x parser.</param>
     /// <param name="loggerFactory">Where to log; default: nowhere.</param>
-    public ProtocolTracer(ProtocolTracingOptions options, IEnumerable<IProtocolParser>? parsers = null, ILoggerFactory? loggerFactory = null)
+    /// <param name="meterFactory">Creates the <c>Ebpf.ProtocolTracing</c> meter; default: the tracer creates the meter itself.</param>
+    public ProtocolTracer(ProtocolTracingOptions options, IEnumerable<IProtocolParser>? parsers = null, ILoggerFactory? loggerFactory = null, IMeterFactory? meterFactory = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options;
         _parsers = parsers?.ToArray() ?? [.. BuiltInParsers.CreateAll()];
         _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
         _logger = _loggerFactory.CreateLogger<ProtocolTracer>();
+        _metrics = new TracerMetrics(meterFactory, GetStatistics, RecordBufferUse);
     }
 
     /// <summary>Creates a tracer from dependency injection (see <c>AddProtocolTracing</c>).</summary>
     /// <param name="options">The tracer's settings.</param>
     /// <param name="parsers">The registered parsers.</param>
     /// <param name="loggerFactory">Where to log; default: nowhere.</param>
-    public ProtocolTracer(IOptions<ProtocolTracingOptions> options, IEnumerable<IProtocolParser> parsers, ILoggerFactory? loggerFactory = null)
-        : this((options ?? throw new ArgumentNullException(nameof(options))).Value, parsers ?? throw new ArgumentNullException(nameof(parsers)), loggerFactory)
+    /// <param name="meterFactory">Creates the <c>Ebpf.ProtocolTracing</c> meter; the host's, when it has one.</param>
+    public ProtocolTracer(IOptions<ProtocolTracingOptions> options, IEnumerable<IProtocolParser> parsers, ILoggerFactory? loggerFactory = null, IMeterFactory? meterFactory = null)
+        : this((options ?? throw new ArgumentNullException(nameof(options))).Value, parsers ?? throw new ArgumentNullException(nameof(parsers)), loggerFactory, meterFactory)
     {
     }
 
@@ -261,6 +268,7 @@ public sealed class ProtocolTracer : IProtocolTracer, IDisposable
                 FullMode = BoundedChannelFullMode.Wait,
                 AllowSynchronousContinuations = false,
             });
+            _connectionStats = new ConnectionStatsCollector(_options.ConnectionStatsInterval, _options.ConnectionStatsBufferCapacity, TimeProvider.System);
 
             AttachAndStartReader(registry, settings);
 
@@ -277,6 +285,7 @@ public sealed class ProtocolTracer : IProtocolTracer, IDisposable
             _state = TracerState.Failed;
             _startFailure = ExceptionDispatchInfo.Capture(failure);
             _records?.Writer.TryComplete(failure);
+            _connectionStats?.Complete(failure);
             _attached.TrySetException(failure);
             _ = _attached.Task.Exception; // observed: callers get the failure from StartAsync
             throw failure;
@@ -318,6 +327,7 @@ public sealed class ProtocolTracer : IProtocolTracer, IDisposable
         {
             var clock = new KernelClock();
             var tracker = new ConnectionTracker(registry, _options, EmitRecord, clock, probes, _loggerFactory.CreateLogger<ConnectionTracker>());
+            tracker.ConnectionFinished = _connectionStats!.OnConnectionFinished;
             _recorder = _recordingPath is null ? null : KernelEventRecorder.CreateFile(_recordingPath, clock, tracker);
             reader = probes.CreateReader(_recorder ?? (IKernelEventSink)tracker);
 
@@ -364,6 +374,7 @@ public sealed class ProtocolTracer : IProtocolTracer, IDisposable
             {
                 reader.Poll(PollTimeoutMilliseconds);
                 tracker.Tick(clock.NowMonotonicNs);
+                _connectionStats!.Tick(tracker);
 
                 if (Stopwatch.GetTimestamp() >= nextReport)
                 {
@@ -377,8 +388,10 @@ public sealed class ProtocolTracer : IProtocolTracer, IDisposable
 #pragma warning restore CA1031
         {
             Log.ReaderFailed(_logger, ex);
-            _records!.Writer.TryComplete(new ProtocolTracingException(
-                $"Protocol tracing stopped after an error while reading kernel events: {ex.Message}. Dispose this tracer and start a new one.", ex));
+            var failure = new ProtocolTracingException(
+                $"Protocol tracing stopped after an error while reading kernel events: {ex.Message}. Dispose this tracer and start a new one.", ex);
+            _records!.Writer.TryComplete(failure);
+            _connectionStats!.Complete(failure);
         }
         finally
         {
@@ -411,6 +424,7 @@ public sealed class ProtocolTracer : IProtocolTracer, IDisposable
     // Runs on the reader thread (and on the stopping thread during CompleteAll, after the reader exited).
     private void EmitRecord(ProtocolRecord record)
     {
+        _metrics.Requests.Record(record);
         if (!_records!.Writer.TryWrite(record))
             Interlocked.Increment(ref _recordsDropped);
     }
@@ -454,6 +468,8 @@ public sealed class ProtocolTracer : IProtocolTracer, IDisposable
 
         _state = TracerState.Stopped;
         _records?.Writer.TryComplete();
+        _connectionStats?.Complete();
+        _metrics.Dispose();
         _attached.TrySetCanceled();
     }
 
@@ -476,6 +492,8 @@ public sealed class ProtocolTracer : IProtocolTracer, IDisposable
             RecordsProduced = tracking.RecordsProduced,
             RecordsDropped = Volatile.Read(ref _recordsDropped),
             ParseFailures = tracking.ParseFailures,
+            ConnectionStatsDropped = _connectionStats?.Dropped ?? 0,
+            StreamBytes = tracking.EgressBytes + tracking.IngressBytes,
         };
     }
 }

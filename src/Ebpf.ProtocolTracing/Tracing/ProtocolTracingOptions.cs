@@ -56,4 +56,13 @@ public sealed class ProtocolTracingOptions
     /// libssl, and executables that export them). Records of it have <c>Encrypted = true</c>. Default <see langword="true"/>.
     /// </summary>
     public bool TraceTls { get; set; } = true;
+
+    /// <summary>
+    /// How often <see cref="IProtocolTracer.ReadConnectionStatsAsync"/> reports each connection, from
+    /// 100 ms to 1 hour. Default 10 seconds.
+    /// </summary>
+    public TimeSpan ConnectionStatsInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Connection statistics held for a slow reader; beyond this they are dropped and counted. Default 10,000.</summary>
+    public int ConnectionStatsBufferCapacity { get; set; } = 10_000;
 }

@@ -29,6 +29,12 @@ public sealed class ProtocolTracingOptionsValidator : IValidateOptions<ProtocolT
     /// <summary>Smallest per-connection buffering cap: enough for one typical header block.</summary>
     public const int MinBufferedBytesPerConnection = 4096;
 
+    /// <summary>Shortest connection statistics interval: shorter ones cost more than they tell.</summary>
+    public static readonly TimeSpan MinConnectionStatsInterval = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Longest connection statistics interval.</summary>
+    public static readonly TimeSpan MaxConnectionStatsInterval = TimeSpan.FromHours(1);
+
     private const string Prefix = "ProtocolTracingOptions.";
 
     private readonly HashSet<string> _parserNames = new(StringComparer.OrdinalIgnoreCase);
@@ -91,6 +97,10 @@ public sealed class ProtocolTracingOptionsValidator : IValidateOptions<ProtocolT
             failures.Add(Describe(nameof(options.ReorderWindow), $"be ≥ 0 and less than IdleTimeout ({options.IdleTimeout.ToString("c", CultureInfo.InvariantCulture)})", options.ReorderWindow));
         if (options.RecordBufferCapacity < 1)
             failures.Add(Describe(nameof(options.RecordBufferCapacity), "be ≥ 1", options.RecordBufferCapacity));
+        if (options.ConnectionStatsInterval < MinConnectionStatsInterval || options.ConnectionStatsInterval > MaxConnectionStatsInterval)
+            failures.Add(Describe(nameof(options.ConnectionStatsInterval), "be from 00:00:00.1 to 01:00:00", options.ConnectionStatsInterval));
+        if (options.ConnectionStatsBufferCapacity < 1)
+            failures.Add(Describe(nameof(options.ConnectionStatsBufferCapacity), "be ≥ 1", options.ConnectionStatsBufferCapacity));
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }

@@ -35,4 +35,10 @@ public sealed record TracerStatistics
 
     /// <summary>Times a parser reported bytes it could not parse.</summary>
     public ulong ParseFailures { get; init; }
+
+    /// <summary>Connection statistics dropped because the reader of <see cref="IProtocolTracer.ReadConnectionStatsAsync"/> fell behind.</summary>
+    public ulong ConnectionStatsDropped { get; init; }
+
+    /// <summary>Stream bytes the kernel reported (sent and received, captured or not).</summary>
+    public ulong StreamBytes { get; init; }
 }

@@ -483,6 +483,7 @@ internal sealed partial class ConnectionTracker : IKernelEventSink
             }
         }
 
+        ReportFinished(connection);
         Statistics.AddBytesDroppedUnparsed(connection.Egress.MemoryBytes + connection.Ingress.MemoryBytes);
         connection.Egress.Release();
         connection.Ingress.Release();

@@ -1,0 +1,155 @@
+using System.Threading.Channels;
+using Ebpf.ProtocolTracing.Tracking;
+
+namespace Ebpf.ProtocolTracing;
+
+/// <summary>
+/// Turns the tracker's per-connection byte counts into one <see cref="ConnectionStats"/> per connection
+/// per interval, and a last one for each connection that finished in it.
+/// </summary>
+/// <remarks>
+/// Every member but <see cref="Subscribe"/>, <see cref="Reader"/> and <see cref="Dropped"/> runs on the
+/// tracker's thread. Nothing is kept until someone subscribes, so an unread stream costs nothing.
+/// Memory is bounded by the tracker's connection limit plus the channel capacity.
+/// </remarks>
+internal sealed class ConnectionStatsCollector
+{
+    private readonly Channel<ConnectionStats> _channel;
+    private readonly long _intervalTicks;
+    private readonly TimeProvider _time;
+    private readonly int _maxPendingClosed;
+
+    // What was last reported per connection, to compute interval deltas and tell new connections apart.
+    private readonly Dictionary<(ConnectionId Id, bool Encrypted), (ulong Sent, ulong Received)> _reported = new();
+    private readonly List<ConnectionStats> _closed = new();
+
+    private volatile bool _subscribed;
+    private long _dropped;
+    private DateTimeOffset _intervalStart;
+    private long _nextTimestamp;
+
+    /// <summary>Creates a collector.</summary>
+    /// <param name="interval">How often to report.</param>
+    /// <param name="capacity">Statistics held for a slow reader.</param>
+    /// <param name="time">The clock; <see cref="TimeProvider.System"/> outside tests.</param>
+    public ConnectionStatsCollector(TimeSpan interval, int capacity, TimeProvider time)
+    {
+        _intervalTicks = (long)(interval.TotalSeconds * time.TimestampFrequency);
+        _time = time;
+        _maxPendingClosed = capacity;
+        _channel = Channel.CreateBounded<ConnectionStats>(new BoundedChannelOptions(capacity)
+        {
+            SingleWriter = true,
+            SingleReader = false,
+            FullMode = BoundedChannelFullMode.Wait,
+            AllowSynchronousContinuations = false,
+        });
+    }
+
+    /// <summary>The statistics, for <see cref="IProtocolTracer.ReadConnectionStatsAsync"/>.</summary>
+    public ChannelReader<ConnectionStats> Reader => _channel.Reader;
+
+    /// <summary>Statistics lost because the reader fell behind.</summary>
+    public ulong Dropped => (ulong)Interlocked.Read(ref _dropped);
+
+    /// <summary>Starts collecting (a reader arrived); the first interval starts at the next tick.</summary>
+    public void Subscribe() => _subscribed = true;
+
+    /// <summary>Records a finished connection's last numbers, reported with the current interval.</summary>
+    public void OnConnectionFinished(ConnectionSnapshot snapshot)
+    {
+        var key = (snapshot.Connection.Id, snapshot.Connection.Encrypted);
+        var known = _reported.Remove(key, out var last);
+        if (!_subscribed || _intervalStart == default)
+        {
+            return;
+        }
+
+        if (_closed.Count >= _maxPendingClosed)
+        {
+            Interlocked.Increment(ref _dropped);
+            return;
+        }
+
+        _closed.Add(Build(snapshot, known, last, closed: true, _time.GetUtcNow()));
+    }
+
+    /// <summary>Reports every connection when the interval has passed. Call on every tracker tick.</summary>
+    public void Tick(ConnectionTracker tracker)
+    {
+        if (!_subscribed)
+        {
+            return;
+        }
+
+        var now = _time.GetTimestamp();
+        if (_intervalStart == default)
+        {
+            _intervalStart = _time.GetUtcNow();
+            _nextTimestamp = now + _intervalTicks;
+            return;
+        }
+
+        if (now < _nextTimestamp)
+        {
+            return;
+        }
+
+        _nextTimestamp = now + _intervalTicks;
+        var end = _time.GetUtcNow();
+        foreach (var closed in _closed)
+        {
+            Write(closed with { IntervalEnd = end });
+        }
+
+        _closed.Clear();
+        foreach (var snapshot in tracker.SnapshotConnections())
+        {
+            var key = (snapshot.Connection.Id, snapshot.Connection.Encrypted);
+            var known = _reported.TryGetValue(key, out var last);
+            Write(Build(snapshot, known, last, closed: false, end));
+            _reported[key] = (snapshot.BytesSent, snapshot.BytesReceived);
+        }
+
+        _intervalStart = end;
+    }
+
+    /// <summary>Reports what is pending and ends the stream (the tracer stopped).</summary>
+    public void Complete(Exception? error = null)
+    {
+        if (_subscribed && _intervalStart != default)
+        {
+            var end = _time.GetUtcNow();
+            foreach (var closed in _closed)
+            {
+                Write(closed with { IntervalEnd = end });
+            }
+        }
+
+        _closed.Clear();
+        _reported.Clear();
+        _channel.Writer.TryComplete(error);
+    }
+
+    private ConnectionStats Build(in ConnectionSnapshot snapshot, bool known, (ulong Sent, ulong Received) last, bool closed, DateTimeOffset end) => new()
+    {
+        Connection = snapshot.Connection,
+        Protocol = snapshot.Protocol,
+        IntervalStart = _intervalStart,
+        IntervalEnd = end,
+        BytesSent = snapshot.BytesSent,
+        BytesReceived = snapshot.BytesReceived,
+        BytesSentInInterval = snapshot.BytesSent - Math.Min(last.Sent, snapshot.BytesSent),
+        BytesReceivedInInterval = snapshot.BytesReceived - Math.Min(last.Received, snapshot.BytesReceived),
+        Opened = !known,
+        Closed = closed,
+    };
+
+    private void Write(ConnectionStats stats)
+    {
+        if (!_channel.Writer.TryWrite(stats))
+        {
+            Interlocked.Increment(ref _dropped);
+        }
+    }
+}

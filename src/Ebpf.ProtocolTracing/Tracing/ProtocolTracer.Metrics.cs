@@ -1,0 +1,14 @@
+using Ebpf.ProtocolTracing.Metrics;
+
+namespace Ebpf.ProtocolTracing;
+
+/// <content>The tracer's meter (<see cref="ProtocolTracingMeter.Name"/>).</content>
+public sealed partial class ProtocolTracer
+{
+    // How many records wait for their reader, for the record buffer gauge.
+    private int RecordBufferUse()
+    {
+        var records = _records;
+        return records is not null && records.Reader.CanCount ? records.Reader.Count : 0;
+    }
+}

@@ -56,8 +56,8 @@ public sealed class Http2ParserOptions
 
     /// <summary>
     /// Serialized <c>google.protobuf.FileDescriptorSet</c>s (as written by <c>protoc --descriptor_set_out</c>
-    /// with <c>--include_imports</c>). gRPC methods they describe have their messages rendered with field
-    /// names and types; other methods are rendered without a schema.
+    /// with <c>--include_imports</c>), for rendering messages with field names. Not used yet: every message
+    /// is currently rendered without a schema.
     /// </summary>
     public ICollection<byte[]> ProtobufDescriptorSets { get; } = new List<byte[]>();
 

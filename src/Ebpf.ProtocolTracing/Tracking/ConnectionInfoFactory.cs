@@ -1,6 +1,6 @@
 using System.Net;
-using System.Text;
 using Ebpf.ProtocolTracing.Kernel;
+using Ebpf.ProtocolTracing.Metadata;
 
 namespace Ebpf.ProtocolTracing.Tracking;
 
@@ -10,10 +10,13 @@ internal sealed class ConnectionInfoFactory
     private const ushort AddressFamilyInet = 2;
     private const ushort AddressFamilyInet6 = 10;
 
-    // Bounded: cleared when full, which only costs a few repeated allocations.
-    private const int MaximumCachedProcesses = 4096;
+    // One ProcessInfo per process, with what /proc tells about it read once, at its first open event.
+    private readonly ProcessMetadataCache _processes;
 
-    private readonly Dictionary<(int Pid, ulong StartNs), ProcessInfo> _processes = new();
+    /// <summary>Creates a factory.</summary>
+    /// <param name="metadataReader">Reads command lines, executables and containers; default: from <c>/proc</c>.</param>
+    public ConnectionInfoFactory(ProcessMetadataReader? metadataReader = null)
+        => _processes = new ProcessMetadataCache(metadataReader ?? new ProcessMetadataReader());
 
     /// <summary>What is known from a data event alone: the process id.</summary>
     public static ConnectionInfo FromId(ConnectionId id, bool encrypted) => new()
@@ -49,7 +52,7 @@ internal sealed class ConnectionInfoFactory
             return new ConnectionInfo
             {
                 Id = id,
-                Process = GetProcess(id.Pid, e.ProcessStartNs, new ReadOnlySpan<byte>(comm, 16)),
+                Process = _processes.Get(id.Pid, e.ProcessStartNs, new ReadOnlySpan<byte>(comm, 16)),
                 LocalEndPoint = local,
                 RemoteEndPoint = remote,
                 Role = e.Role switch
@@ -67,24 +70,5 @@ internal sealed class ConnectionInfoFactory
                 Encrypted = encrypted,
             };
         }
-    }
-
-    private ProcessInfo GetProcess(int pid, ulong startNs, ReadOnlySpan<byte> comm)
-    {
-        if (_processes.TryGetValue((pid, startNs), out var process))
-        {
-            return process;
-        }
-
-        var end = comm.IndexOf((byte)0);
-        var name = Encoding.UTF8.GetString(end < 0 ? comm : comm[..end]);
-        process = new ProcessInfo(pid, name, startNs);
-        if (_processes.Count >= MaximumCachedProcesses)
-        {
-            _processes.Clear();
-        }
-
-        _processes[(pid, startNs)] = process;
-        return process;
     }
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Makes a Debian 12 machine ready to build and run Ebpf.ProtocolTracing: the BPF toolchain, libbpf,
-# the programs the integration tests drive (nginx, curl) and a mounted tracefs.
+# the servers and clients the end-to-end tests drive and a mounted tracefs.
 # Idempotent and quick when everything is already there. Run as root.
 set -euo pipefail
 

@@ -107,8 +107,8 @@ internal sealed class KernelEventReplayer : IDisposable
             throw Truncated(_offset, "its length prefix");
 
         var length = BinaryPrimitives.ReadUInt32LittleEndian(prefix.Span);
-        if (length < KernelEventLayout.HeaderSize || length > KernelRecordingFormat.MaxRecordSize)
-            throw new InvalidDataException($"'{_source}' is corrupt at offset {_offset}: a record of {length} bytes (a record is {KernelEventLayout.HeaderSize} to {KernelRecordingFormat.MaxRecordSize} bytes).");
+        if (length < KernelRecordingFormat.LostEventsRecordSize || length > KernelRecordingFormat.MaxRecordSize)
+            throw new InvalidDataException($"'{_source}' is corrupt at offset {_offset}: a record of {length} bytes (a record is {KernelRecordingFormat.LostEventsRecordSize} to {KernelRecordingFormat.MaxRecordSize} bytes).");
 
         read = await _input.ReadAtLeastAsync(_record.AsMemory(0, (int)length), (int)length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
         if (read < length)

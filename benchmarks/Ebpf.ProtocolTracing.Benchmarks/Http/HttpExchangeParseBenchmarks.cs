@@ -10,6 +10,8 @@ namespace Ebpf.ProtocolTracing.Benchmarks.Http;
 /// and build the <see cref="HttpRecord"/> (strings, header list, kept body).
 /// </summary>
 [MemoryDiagnoser]
+[MinColumn]
+[MedianColumn]
 public class HttpExchangeParseBenchmarks
 {
     private readonly CountingContext _context = new();

@@ -14,6 +14,8 @@ namespace Ebpf.ProtocolTracing.Benchmarks.Http;
 /// status line; this project's scanner reads the whole response head, status line included.
 /// </remarks>
 [MemoryDiagnoser]
+[MinColumn]
+[MedianColumn]
 public class HttpFrameScanBenchmarks
 {
     private readonly KestrelHttpParser _kestrel = new();

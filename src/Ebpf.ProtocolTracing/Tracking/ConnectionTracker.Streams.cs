@@ -310,7 +310,7 @@ internal sealed partial class ConnectionTracker
         }
     }
 
-    /// <summary>Picks the connection's parser: configured port, then the kernel's guess, then inference.</summary>
+    /// <summary>Picks the connection's parser: configured port, then the kernel's guess if its parser confirms it, then inference.</summary>
     private void Decide(TrackedConnection connection, TrackedStream stream)
     {
         IProtocolParser? parser = null;
@@ -322,9 +322,14 @@ internal sealed partial class ConnectionTracker
                 parser = _registry.FindByPort(local.Port, remote.Port);
             }
 
-            if (parser is null && connection.KernelProtocol is not (WellKnownProtocol.None or WellKnownProtocol.Forced))
+            // The kernel's guess is a cheap filter with false positives by design: its parser must
+            // confirm the bytes before it gets the connection; otherwise every parser is asked.
+            if (parser is null
+                && connection.KernelProtocol is not (WellKnownProtocol.None or WellKnownProtocol.Forced)
+                && _registry.FindByKernelProtocol(connection.KernelProtocol) is { } guessed
+                && guessed.Infer(stream.BufferedSpan, stream.Direction) >= ParserRegistry.InferenceThreshold)
             {
-                parser = _registry.FindByKernelProtocol(connection.KernelProtocol);
+                parser = guessed;
             }
 
             parser ??= _registry.Infer(stream.BufferedSpan, stream.Direction, out _);

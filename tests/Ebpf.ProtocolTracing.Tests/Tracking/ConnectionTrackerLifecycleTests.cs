@@ -189,9 +189,11 @@ public class ConnectionTrackerLifecycleTests
     }
 
     [Fact]
-    public void TheKernelGuessIsUsedBeforeInference()
+    public void AConfirmedKernelGuessIsUsedBeforeInference()
     {
-        var guessed = new FixedScoreProtocol("guessed", 0, WellKnownProtocol.Redis);
+        // Inference alone would pick the line protocol (it scores higher); the kernel's guess wins
+        // because its parser confirms the bytes.
+        var guessed = new FixedScoreProtocol("guessed", ParserRegistry.InferenceThreshold, WellKnownProtocol.Redis);
         var h = new TrackerHarness(extraParsers: guessed);
         var id = TrackerHarness.Id();
         h.Open(id, T0);
@@ -200,6 +202,20 @@ public class ConnectionTrackerLifecycleTests
         Assert.Empty(h.Protocol.Created);
         Assert.Equal(1, guessed.ConnectionsCreated);
         Assert.Equal("guessed", Assert.Single(h.Tracker.SnapshotConnections()).Protocol);
+    }
+
+    [Fact]
+    public void AKernelGuessItsParserDoesNotConfirmFallsBackToInference()
+    {
+        var guessed = new FixedScoreProtocol("guessed", 0, WellKnownProtocol.Redis);
+        var h = new TrackerHarness(extraParsers: guessed);
+        var id = TrackerHarness.Id();
+        h.Open(id, T0);
+        h.Data(id, StreamDirection.Egress, 0, T0 + Ms, "REQ a\n", protocol: (byte)WellKnownProtocol.Redis);
+
+        Assert.Equal(0, guessed.ConnectionsCreated);
+        Assert.Single(h.Protocol.Created);
+        Assert.Equal(TestLineProtocol.ProtocolName, Assert.Single(h.Tracker.SnapshotConnections()).Protocol);
     }
 
     [Fact]

@@ -61,7 +61,7 @@ internal sealed class RequestMetrics
                 RecordGrpc(grpc, latency);
                 break;
             default:
-                if (DatabaseSystems.NameOf(record.Protocol) is { } dbSystem)
+                if (SemanticConventionValues.DbSystemName(record.Protocol) is { } dbSystem)
                 {
                     RecordDatabase(record, dbSystem, latency);
                 }
@@ -95,8 +95,8 @@ internal sealed class RequestMetrics
 
         var tags = new TagList
         {
-            { "http.request.method", HttpMethods.Normalize(http.Method) },
-            { "network.protocol.version", HttpMethods.ProtocolVersion(http.Version) },
+            { "http.request.method", SemanticConventionValues.HttpRequestMethod(http.Method) },
+            { "network.protocol.version", SemanticConventionValues.NetworkProtocolVersion(http.Version) },
         };
         if (http.StatusCode is { } status)
         {

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
-using Ebpf.ProtocolTracing.Cli.Output;
+using Ebpf.ProtocolTracing.Cli.Views;
 using Microsoft.Extensions.Logging;
 
 namespace Ebpf.ProtocolTracing.Cli;
@@ -34,20 +34,24 @@ internal static class TraceSession
             .SetMinimumLevel(LogLevel.Warning)
             .AddFilter("Ebpf.ProtocolTracing.Kernel", LogLevel.Error)
             .AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace));
-        using IRecordWriter writer = settings.Json
-            ? new JsonRecordWriter(Console.OpenStandardOutput())
-            : new TableRecordWriter(Console.Out);
+        using var view = TraceViews.Create(settings, replay: false);
         var tracer = new ProtocolTracer(settings.ToTracingOptions(), parsers: null, loggerFactory);
+        if (settings.RecordPath is { } recordPath)
+            tracer.RecordTo(recordPath);
+        using var renderStop = new CancellationTokenSource();
+        var render = Task.CompletedTask;
         try
         {
             await tracer.StartAsync(stopping.Token).ConfigureAwait(false);
             var buffer = settings.Buffer == EventBufferKind.PerfBuffer ? "perf buffer" : "ring buffer";
-            await Console.Error.WriteLineAsync($"{Name}: attached {tracer.AttachedProbeCount.ToString(CultureInfo.InvariantCulture)} probes ({buffer}); tracing… press Ctrl-C to stop").ConfigureAwait(false);
+            var recording = settings.RecordPath is null ? string.Empty : $"; recording to {settings.RecordPath}";
+            await Console.Error.WriteLineAsync($"{Name}: attached {tracer.AttachedProbeCount.ToString(CultureInfo.InvariantCulture)} probes ({buffer}){recording}; tracing… press Ctrl-C to stop").ConfigureAwait(false);
+            render = view.RunAsync(tracer.GetStatistics, renderStop.Token);
 
             try
             {
                 await foreach (var record in tracer.ReadRecordsAsync(stopping.Token).ConfigureAwait(false))
-                    Write(writer, settings, record);
+                    Show(view, settings, record);
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
             {
@@ -58,8 +62,10 @@ internal static class TraceSession
 
             // Stopping completes the connections still open; their exchanges come out now.
             await foreach (var record in tracer.ReadRecordsAsync(CancellationToken.None).ConfigureAwait(false))
-                Write(writer, settings, record);
-            writer.Flush();
+                Show(view, settings, record);
+            await renderStop.CancelAsync().ConfigureAwait(false);
+            await render.ConfigureAwait(false);
+            view.Finish(tracer.GetStatistics());
 
             await Console.Error.WriteLineAsync(DescribeStatistics(tracer.GetStatistics())).ConfigureAwait(false);
             return 0;
@@ -76,15 +82,17 @@ internal static class TraceSession
         }
         finally
         {
+            await renderStop.CancelAsync().ConfigureAwait(false);
+            await render.ConfigureAwait(false);
             Console.CancelKeyPress -= OnCancelKeyPress;
             await tracer.DisposeAsync().ConfigureAwait(false);
         }
     }
 
-    private static void Write(IRecordWriter writer, TraceSettings settings, ProtocolRecord record)
+    internal static void Show(TraceView view, TraceSettings settings, ProtocolRecord record)
     {
         if (settings.Shows(record))
-            writer.Write(record);
+            view.Add(record);
     }
 
     private static string DescribeStatistics(TracerStatistics s) => string.Create(

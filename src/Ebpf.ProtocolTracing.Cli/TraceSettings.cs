@@ -20,6 +20,15 @@ internal sealed record TraceSettings(
     /// <summary>Leave TLS libraries unprobed (<c>--no-tls</c>): encrypted connections show no records.</summary>
     public bool NoTls { get; init; }
 
+    /// <summary>Per-endpoint statistics instead of records (<c>--summary</c>).</summary>
+    public bool Summary { get; init; }
+
+    /// <summary>Plain lines even in a terminal (<c>--plain</c>).</summary>
+    public bool Plain { get; init; }
+
+    /// <summary>Save the raw kernel events to this file while tracing (<c>--record</c>); <see langword="null"/>: do not.</summary>
+    public string? RecordPath { get; init; }
+
     /// <summary>The tracer options these settings stand for.</summary>
     public ProtocolTracingOptions ToTracingOptions()
     {

@@ -235,6 +235,95 @@ static __always_inline bool infer_http2(const struct payload_head *head)
 	}
 }
 
+/*
+ * NATS (https://docs.nats.io/reference/reference-protocols/nats-protocol): the server's INFO that opens
+ * every connection, the client's CONNECT, or, for connections joined mid-stream, an operation name and
+ * its separator. "+OK" and "-ERR" are left to the RESP guess they look like; "CONNECT {" to HTTP's
+ * (user space asks every parser when the guessed one declines).
+ */
+static __always_inline bool infer_nats(const struct payload_head *head)
+{
+	switch (head->bytes[0]) {
+	case 'I':
+		return HEAD_IS(head, "INFO {");
+	case 'C':
+		return HEAD_IS(head, "CONNECT {");
+	case 'P':
+		return HEAD_IS(head, "PUB ") || HEAD_IS(head, "PING\r\n") || HEAD_IS(head, "PONG\r\n");
+	case 'H':
+		return HEAD_IS(head, "HPUB ") || HEAD_IS(head, "HMSG ");
+	case 'S':
+		return HEAD_IS(head, "SUB ");
+	case 'U':
+		return HEAD_IS(head, "UNSUB ");
+	case 'M':
+		return HEAD_IS(head, "MSG ");
+	default:
+		return false;
+	}
+}
+
+/*
+ * Memcached (https://github.com/memcached/memcached/blob/master/doc/protocol.txt, protocol-binary.txt):
+ * a text or meta command word, a reply line; or a binary header — magic 0x80 (request) or 0x81
+ * (response), an opcode in the defined range, data type 0, and extras plus key within the body length.
+ */
+static __always_inline bool infer_memcached(const struct payload_head *head)
+{
+	__u8 second = head->bytes[1];
+	__u8 third = head->bytes[2];
+	__u32 key_len, body;
+
+	if (head->bytes[0] == 0x80 || head->bytes[0] == 0x81) {
+		if (head->len < 12 || head->bytes[5] != 0 || second > 0x48)
+			return false;
+		key_len = ((__u32)head->bytes[2] << 8) | (__u32)head->bytes[3];
+		body = head_be32(head, 8);
+		return (__u32)head->bytes[4] + key_len <= body && body < (1U << 30);
+	}
+	switch (head->bytes[0]) {
+	case 'g':
+		return HEAD_IS(head, "get ") || HEAD_IS(head, "gets ") || HEAD_IS(head, "gat ") || HEAD_IS(head, "gats ");
+	case 's':
+		return HEAD_IS(head, "set ") || HEAD_IS(head, "stats");
+	case 'a':
+		return HEAD_IS(head, "add ") || HEAD_IS(head, "append ");
+	case 'r':
+		return HEAD_IS(head, "replace ");
+	case 'p':
+		return HEAD_IS(head, "prepend ");
+	case 'c':
+		return HEAD_IS(head, "cas ");
+	case 'd':
+		return HEAD_IS(head, "delete ") || HEAD_IS(head, "decr ");
+	case 'i':
+		return HEAD_IS(head, "incr ");
+	case 't':
+		return HEAD_IS(head, "touch ");
+	case 'v':
+		return HEAD_IS(head, "version\r\n");
+	case 'f':
+		return HEAD_IS(head, "flush_all");
+	case 'm':
+		return (second == 'g' || second == 's' || second == 'd' || second == 'a' || second == 'n' || second == 'e') &&
+		       (third == ' ' || third == '\r');
+	case 'V':
+		return HEAD_IS(head, "VALUE ") || HEAD_IS(head, "VERSION ") || HEAD_IS(head, "VA ");
+	case 'S':
+		return HEAD_IS(head, "STORED\r\n") || HEAD_IS(head, "STAT ") || HEAD_IS(head, "SERVER_ERROR ");
+	case 'E':
+		return HEAD_IS(head, "END\r\n") || HEAD_IS(head, "ERROR\r\n") || HEAD_IS(head, "EXISTS\r\n") || HEAD_IS(head, "EN\r\n");
+	case 'N':
+		return HEAD_IS(head, "NOT_FOUND\r\n") || HEAD_IS(head, "NOT_STORED\r\n") || HEAD_IS(head, "NF") || HEAD_IS(head, "NS");
+	case 'D':
+		return HEAD_IS(head, "DELETED\r\n");
+	case 'H':
+		return second == 'D' && (third == ' ' || third == '\r');
+	default:
+		return false;
+	}
+}
+
 /* The protocol the head looks like, or TRACE_PROTOCOL_UNKNOWN. */
 static __always_inline __u8 infer_protocol(const struct payload_head *head)
 {
@@ -248,6 +337,10 @@ static __always_inline __u8 infer_protocol(const struct payload_head *head)
 		return TRACE_PROTOCOL_REDIS;
 	if (infer_http2(head))
 		return TRACE_PROTOCOL_HTTP2;
+	if (infer_nats(head))
+		return TRACE_PROTOCOL_NATS;
+	if (infer_memcached(head))
+		return TRACE_PROTOCOL_MEMCACHED;
 	return TRACE_PROTOCOL_UNKNOWN;
 }
 

@@ -1,6 +1,7 @@
 using Ebpf.ProtocolTracing.Http;
 using Ebpf.ProtocolTracing.Http2;
 using Ebpf.ProtocolTracing.MySql;
+using Ebpf.ProtocolTracing.Nats;
 using Ebpf.ProtocolTracing.Postgres;
 using Ebpf.ProtocolTracing.Redis;
 
@@ -17,5 +18,6 @@ public static class BuiltInParsers
         new MySqlParser(),
         new RedisParser(),
         new Http2Parser(),
+        new NatsParser(),
     ];
 }

@@ -3,6 +3,7 @@ using Ebpf.ProtocolTracing.Hosting;
 using Ebpf.ProtocolTracing.Http;
 using Ebpf.ProtocolTracing.Http2;
 using Ebpf.ProtocolTracing.MySql;
+using Ebpf.ProtocolTracing.Nats;
 using Ebpf.ProtocolTracing.Parsing;
 using Ebpf.ProtocolTracing.Postgres;
 using Ebpf.ProtocolTracing.Redis;
@@ -57,6 +58,9 @@ public static class ProtocolTracingServiceCollectionExtensions
         services.AddOptions<Http2ParserOptions>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IProtocolParser, Http2Parser>(
             provider => new Http2Parser(provider.GetRequiredService<IOptions<Http2ParserOptions>>().Value)));
+        services.AddOptions<NatsParserOptions>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IProtocolParser, NatsParser>(
+            provider => new NatsParser(provider.GetRequiredService<IOptions<NatsParserOptions>>().Value)));
 
         services.TryAddSingleton<IProtocolTracer, ProtocolTracer>();
         services.AddHostedService<ProtocolTracingHostedService>();
@@ -107,6 +111,23 @@ public static class ProtocolTracingServiceCollectionExtensions
     /// </code>
     /// </example>
     public static IProtocolTracingBuilder ConfigureRedis(this IProtocolTracingBuilder builder, Action<RedisParserOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configure);
+        builder.Services.Configure(configure);
+        return builder;
+    }
+
+    /// <summary>Configures the built-in NATS parser (payload and header bytes kept, limits, credential redaction).</summary>
+    /// <param name="builder">The builder returned by <see cref="AddProtocolTracing"/>.</param>
+    /// <param name="configure">Sets the parser's options.</param>
+    /// <returns>The same builder.</returns>
+    /// <example>
+    /// <code>
+    /// services.AddProtocolTracing().ConfigureNats(o => o.MaxPayloadBytes = 0);
+    /// </code>
+    /// </example>
+    public static IProtocolTracingBuilder ConfigureNats(this IProtocolTracingBuilder builder, Action<NatsParserOptions> configure)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configure);

@@ -49,9 +49,9 @@ internal sealed class NatsJsonFields
                 }
             }
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
-            // A cut or malformed line: keep what was read before it.
+            // A cut or malformed line, or text that is not UTF-8: keep what was read before it.
         }
 
         return fields;

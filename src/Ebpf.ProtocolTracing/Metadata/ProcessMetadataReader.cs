@@ -124,15 +124,8 @@ internal class ProcessMetadataReader
             length--;
         }
 
-        for (var i = 0; i < length; i++)
-        {
-            if (bytes[i] == 0)
-            {
-                bytes[i] = (byte)' ';
-            }
-        }
-
-        return Encoding.UTF8.GetString(bytes, 0, length);
+        // Programs take credentials as arguments (redis-cli -a, mysql -p…): hidden before any record sees them.
+        return CommandLineRedactor.Redact(Encoding.UTF8.GetString(bytes, 0, length).Split('\0'));
     }
 
     private static string? ReadLink(string path)

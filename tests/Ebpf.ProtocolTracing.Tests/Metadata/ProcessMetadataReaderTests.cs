@@ -8,20 +8,20 @@ public sealed class ProcessMetadataReaderTests
     [Fact]
     public void A_running_process_has_its_command_line_and_executable()
     {
-        using var sleep = Process.Start(new ProcessStartInfo("sleep", "30 --extra") { UseShellExecute = false })!;
+        using var sleep = Process.Start(new ProcessStartInfo("sleep", "30 31") { UseShellExecute = false })!;
         try
         {
             // /proc/<pid>/cmdline shows the new program only after exec; wait for it, bounded.
             var reader = new ProcessMetadataReader();
             var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
             var metadata = reader.Read(sleep.Id, startTimeNs: 0);
-            while (metadata.CommandLine != "sleep 30 --extra" && DateTime.UtcNow < deadline)
+            while (metadata.CommandLine != "sleep 30 31" && DateTime.UtcNow < deadline)
             {
                 Thread.Sleep(10);
                 metadata = reader.Read(sleep.Id, startTimeNs: 0);
             }
 
-            Assert.Equal("sleep 30 --extra", metadata.CommandLine);
+            Assert.Equal("sleep 30 31", metadata.CommandLine);
             Assert.EndsWith("/sleep", metadata.ExecutablePath, StringComparison.Ordinal);
             Assert.True(reader.Exists(sleep.Id));
         }

@@ -48,6 +48,12 @@ report=()
 for target in "${targets[@]}"; do
     corpus=$root/fuzz/corpus/$target
     mkdir -p "$findings/$target"
+    if [[ -z $(ls -A "$corpus" 2>/dev/null) ]]; then
+        # A target with no seeds yet starts from one empty delivery.
+        corpus=$findings/$target/seed
+        mkdir -p "$corpus"
+        printf '\0' >"$corpus/empty"
+    fi
     if [[ $engine == afl ]]; then
         run_dir=$findings/$target/afl
         rm -rf "$run_dir"

@@ -2,6 +2,7 @@ using System.Text;
 using Ebpf.ProtocolTracing.Parsers.Tests.Http;
 using Ebpf.ProtocolTracing.Parsers.Tests.Http2;
 using Ebpf.ProtocolTracing.Parsers.Tests.MySql;
+using Ebpf.ProtocolTracing.Parsers.Tests.Nats;
 using Ebpf.ProtocolTracing.Parsers.Tests.Postgres;
 using Ebpf.ProtocolTracing.Parsers.Tests.Redis;
 using Ebpf.ProtocolTracing.Parsing;
@@ -20,7 +21,7 @@ public sealed class FuzzSeedCorpusTests
     private const StreamDirection Out = StreamDirection.Egress;
     private const StreamDirection In = StreamDirection.Ingress;
 
-    public static TheoryData<string> Parsers => ["http", "postgres", "mysql", "redis", "http2"];
+    public static TheoryData<string> Parsers => ["http", "postgres", "mysql", "redis", "http2", "nats"];
 
     [Theory]
     [MemberData(nameof(Parsers))]
@@ -80,6 +81,16 @@ public sealed class FuzzSeedCorpusTests
             ("errors-and-arrays", [(Out, Ascii(Resp.Command("LRANGE", "l", "0", "-1") + Resp.Command("FOO"))), (In, Ascii("*3\r\n$1\r\na\r\n:2\r\n*1\r\n+x\r\n-ERR unknown command 'FOO'\r\n"))]),
         ],
         "http2" => [.. Http2Samples.Conversations.Select(c => (c.Key, c.Value.ToList()))],
+        "nats" =>
+        [
+            ("pub-sub", [
+                (In, Ascii(NatsWire.Info)),
+                (Out, Ascii("CONNECT {\"verbose\":false,\"user\":\"u\",\"pass\":\"p\",\"headers\":true}\r\nSUB orders.* workers 7\r\n" + NatsWire.Pub("orders.new", "hello", "_INBOX.r1"))),
+                (In, Ascii(NatsWire.Msg("orders.new", "7", "hello", "_INBOX.r1") + "PING\r\n")),
+                (Out, Ascii("PONG\r\n" + NatsWire.HPub("orders.h", "NATS/1.0\r\nA: b\r\n\r\n", "body") + "UNSUB 7 10\r\nPING\r\n")),
+                (In, Ascii(NatsWire.HMsg("orders.h", "7", "NATS/1.0\r\nA: b\r\n\r\n", "body") + "PONG\r\n-ERR 'Unknown Protocol Operation'\r\n")),
+            ]),
+        ],
         _ => [],
     };
 

@@ -39,6 +39,14 @@ else
         say "running apt-get update"
         apt-get update -qq
     fi
+    # The tests start their own servers on free ports; keep the packages' post-install scripts from
+    # starting system-wide ones (redis, postgresql, mariadb, nginx, …) on the default ports.
+    policy=/usr/sbin/policy-rc.d
+    if [[ ! -e $policy ]]; then
+        printf '#!/bin/sh\nexit 101\n' > "$policy"
+        chmod +x "$policy"
+        trap 'rm -f "$policy"' EXIT
+    fi
     say "installing: ${missing[*]}"
     if ! apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null; then
         # Stale package lists point at files the mirror no longer has: refresh once and retry.

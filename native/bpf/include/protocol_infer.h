@@ -324,6 +324,45 @@ static __always_inline bool infer_memcached(const struct payload_head *head)
 	}
 }
 
+/*
+ * Cassandra CQL native protocol v3-v5
+ * (https://github.com/apache/cassandra/blob/trunk/doc/native_protocol_v4.spec, section 2): a 9-byte
+ * frame header - version 3-5 (0x83-0x85 for responses), only defined flag bits, an opcode that
+ * direction may send and a body under 256 MiB. v5 wraps frames in CRC-checked segments after STARTUP,
+ * so only a v5 connection's first frames are recognised here.
+ */
+static __always_inline bool infer_cassandra(const struct payload_head *head)
+{
+	__u8 version = head->bytes[0] & 0x7f;
+	__u8 opcode = head->bytes[4];
+
+	if (head->len < 9 || version < 3 || version > 5 || (head->bytes[1] & ~0x1f) || head_be32(head, 5) >= (1U << 28))
+		return false;
+	if (head->bytes[0] & 0x80) /* ERROR READY AUTHENTICATE SUPPORTED RESULT EVENT AUTH_CHALLENGE AUTH_SUCCESS */
+		return opcode == 0x00 || opcode == 0x02 || opcode == 0x03 || opcode == 0x06 || opcode == 0x08 ||
+		       opcode == 0x0c || opcode == 0x0e || opcode == 0x10;
+	/* STARTUP OPTIONS QUERY PREPARE EXECUTE REGISTER BATCH AUTH_RESPONSE */
+	return opcode == 0x01 || opcode == 0x05 || opcode == 0x07 || opcode == 0x09 || opcode == 0x0a ||
+	       opcode == 0x0b || opcode == 0x0d || opcode == 0x0f;
+}
+
+/*
+ * Kafka (https://kafka.apache.org/protocol#protocol_messages): a request's INT32 size, a known api
+ * key, a small api version, a non-negative correlation id and a client id length (-1 for none) that
+ * fits the size. Asked last: HTTP/2 frames can look like this.
+ */
+static __always_inline bool infer_kafka(const struct payload_head *head)
+{
+	__u32 size = head_be32(head, 0);
+	__u16 api_key = ((__u16)head->bytes[4] << 8) | head->bytes[5];
+	__u16 api_version = ((__u16)head->bytes[6] << 8) | head->bytes[7];
+	__u16 client_id_len = ((__u16)head->bytes[12] << 8) | head->bytes[13];
+
+	if (head->len < 14 || size < 10 || size >= (1U << 28) || api_key > 92 || api_version > 40 || (head->bytes[8] & 0x80))
+		return false;
+	return client_id_len == 0xffff || client_id_len <= size - 10;
+}
+
 /* The protocol the head looks like, or TRACE_PROTOCOL_UNKNOWN. */
 static __always_inline __u8 infer_protocol(const struct payload_head *head)
 {
@@ -335,12 +374,16 @@ static __always_inline __u8 infer_protocol(const struct payload_head *head)
 		return TRACE_PROTOCOL_MYSQL;
 	if (infer_redis(head))
 		return TRACE_PROTOCOL_REDIS;
+	if (infer_cassandra(head))
+		return TRACE_PROTOCOL_CASSANDRA;
 	if (infer_http2(head))
 		return TRACE_PROTOCOL_HTTP2;
 	if (infer_nats(head))
 		return TRACE_PROTOCOL_NATS;
 	if (infer_memcached(head))
 		return TRACE_PROTOCOL_MEMCACHED;
+	if (infer_kafka(head))
+		return TRACE_PROTOCOL_KAFKA;
 	return TRACE_PROTOCOL_UNKNOWN;
 }
 

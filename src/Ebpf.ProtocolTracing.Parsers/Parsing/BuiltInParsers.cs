@@ -1,5 +1,6 @@
 using Ebpf.ProtocolTracing.Http;
 using Ebpf.ProtocolTracing.Http2;
+using Ebpf.ProtocolTracing.Kafka;
 using Ebpf.ProtocolTracing.MySql;
 using Ebpf.ProtocolTracing.Nats;
 using Ebpf.ProtocolTracing.Postgres;
@@ -19,5 +20,6 @@ public static class BuiltInParsers
         new RedisParser(),
         new Http2Parser(),
         new NatsParser(),
+        new KafkaParser(),
     ];
 }

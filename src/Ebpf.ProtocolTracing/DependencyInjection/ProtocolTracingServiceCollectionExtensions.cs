@@ -2,6 +2,7 @@ using Ebpf.ProtocolTracing;
 using Ebpf.ProtocolTracing.Hosting;
 using Ebpf.ProtocolTracing.Http;
 using Ebpf.ProtocolTracing.Http2;
+using Ebpf.ProtocolTracing.Kafka;
 using Ebpf.ProtocolTracing.MySql;
 using Ebpf.ProtocolTracing.Nats;
 using Ebpf.ProtocolTracing.Parsing;
@@ -61,6 +62,9 @@ public static class ProtocolTracingServiceCollectionExtensions
         services.AddOptions<NatsParserOptions>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IProtocolParser, NatsParser>(
             provider => new NatsParser(provider.GetRequiredService<IOptions<NatsParserOptions>>().Value)));
+        services.AddOptions<KafkaParserOptions>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IProtocolParser, KafkaParser>(
+            provider => new KafkaParser(provider.GetRequiredService<IOptions<KafkaParserOptions>>().Value)));
 
         services.TryAddSingleton<IProtocolTracer, ProtocolTracer>();
         services.AddHostedService<ProtocolTracingHostedService>();

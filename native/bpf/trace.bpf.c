@@ -106,7 +106,7 @@ static __always_inline bool emit_open(void *ctx, struct trace_config *cfg, __u32
 	__builtin_memcpy(e.local_addr, ep.local_addr, sizeof(e.local_addr));
 	__builtin_memcpy(e.remote_addr, ep.remote_addr, sizeof(e.remote_addr));
 	e.role = st->role;
-	e.transport = TRACE_TRANSPORT_TCP;
+	e.transport = st->transport ? st->transport : TRACE_TRANSPORT_TCP;
 	return output_counted(ctx, cfg->use_perf_buffer, &e, sizeof(e), 0);
 }
 
@@ -141,6 +141,7 @@ static __always_inline struct conn_state *track_conn(void *ctx, struct trace_con
 	fresh.remote_port = bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
 	fresh.role = role;
 	fresh.flags = flags;
+	fresh.transport = BPF_CORE_READ(sk, sk_protocol) == TRACE_IPPROTO_UDP ? TRACE_TRANSPORT_UDP : TRACE_TRANSPORT_TCP;
 	if (bpf_map_update_elem(&conn_info, &id, &fresh, BPF_ANY)) {
 		count(TRACE_COUNTER_CONN_TABLE_FULL, 1);
 		return NULL;
@@ -516,6 +517,9 @@ static __always_inline int send_protocol(struct trace_config *cfg, struct conn_s
 /* TLS plaintext from uprobes on TLS libraries; also decides which socket bytes are ciphertext. */
 #include "tls_probes.h"
 
+/* UDP: one event per datagram, with the datagram's peer. */
+#include "datagrams.h"
+
 /*
  * flags: the syscall's recv flags (0 for the others). MSG_PEEK reads leave the bytes in the socket
  * (they will be read again), so they are not stream bytes and are skipped.
@@ -533,9 +537,12 @@ static __always_inline int handle_io_enter(struct trace_event_raw_sys_enter *ctx
 		return 0;
 	args.discard = (flags & MSG_TRUNC_FLAG) != 0;
 	args.fd = (__s32)ctx->args[0];
-	sk = tcp_sock_of_fd(args.fd);
+	sk = inet_sock_of_fd(args.fd, &args.transport);
 	if (!sk)
 		return 0;
+	/* recvfrom/sendto: the peer's sockaddr (recvfrom's is filled in by the time the syscall exits). */
+	if (source == TRACE_SOURCE_RECVFROM || source == TRACE_SOURCE_SENDTO)
+		args.name = ctx->args[4];
 	args.sk = (__u64)sk;
 	args.ptr = ctx->args[1];
 	args.count = (__u32)ctx->args[2];
@@ -573,6 +580,8 @@ static __always_inline int handle_io_exit(struct trace_event_raw_sys_exit *ctx, 
 	cfg = get_config();
 	if (!cfg)
 		return 0;
+	if (args.transport == TRACE_TRANSPORT_UDP)
+		return handle_datagram_exit(ctx, cfg, tgid, &args, layout, ret);
 
 	total = ret;
 	if (layout == IO_LAYOUT_MMSGHDR) {

@@ -31,7 +31,8 @@ struct conn_state {
 	__u8 flags;           /* enum trace_event_flags for the open event (MIDSTREAM) */
 	__u8 tls;             /* a TLS library call was seen on it: socket bytes are ciphertext, not sent up */
 	__u8 tls_protocol;    /* enum trace_protocol: the inference guess for the TLS plaintext */
-	__u8 pad[2];
+	__u8 transport;       /* enum trace_transport; UDP: bytes[] count datagrams, not bytes */
+	__u8 pad[1];
 	__u64 tls_bytes[2];   /* TLS plaintext stream positions, indexed by enum trace_direction */
 };
 
@@ -54,13 +55,41 @@ struct syscall_args {
 	__u8 direction; /* enum trace_direction */
 	__u8 source;    /* enum trace_source */
 	__u8 discard;   /* MSG_TRUNC on a stream socket: bytes were consumed but not copied to the buffer */
-	__u8 pad[4];
+	__u8 transport; /* enum trace_transport of fd */
+	__u8 pad[3];
+	__u64 name;     /* recvfrom/sendto: the user's struct sockaddr (the datagram's peer), else 0 */
 };
 
 /* A data event with room for the largest payload, assembled in per-CPU scratch memory. */
 struct data_event_buffer {
 	struct data_event event;
 	__u8 data[TRACE_MAX_CHUNK];
+};
+
+/* A datagram event with room for the largest payload, assembled in per-CPU scratch memory. */
+struct datagram_event_buffer {
+	struct datagram_event event;
+	__u8 data[TRACE_MAX_CHUNK];
+};
+
+/* Walking the datagrams of one syscall (one, or up to MAX_DATAGRAMS of sendmmsg/recvmmsg). */
+struct datagram_walk {
+	__u64 ptr;        /* buffer, iovec array, msghdr or mmsghdr array */
+	__u64 name;       /* recvfrom/sendto sockaddr */
+	__u64 sk;
+	__u64 generation;
+	__u64 total;      /* BUFFER/IOVEC/MSGHDR: the syscall's result (the datagram's length) */
+	__u32 count;      /* BUFFER: buffer size; IOVEC: iovec count */
+	__u32 chunk_limit;
+	__u32 tgid;
+	__s32 fd;
+	__u8 layout;
+	__u8 protocol;
+	__u8 direction;
+	__u8 source;
+	__u8 use_perf_buffer;
+	__u8 infer;       /* the connection's protocol is still unknown: guess from the first datagram */
+	__u8 pad[2];
 };
 
 struct {
@@ -129,6 +158,20 @@ struct {
 	__type(key, __u32);
 	__type(value, struct data_event_buffer);
 } data_scratch SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct datagram_event_buffer);
+} datagram_scratch SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct datagram_walk);
+} datagram_walk_scratch SEC(".maps");
 
 static __always_inline void count(__u32 counter, __u64 amount)
 {

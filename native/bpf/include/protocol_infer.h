@@ -363,6 +363,48 @@ static __always_inline bool infer_kafka(const struct payload_head *head)
 	return client_id_len == 0xffff || client_id_len <= size - 10;
 }
 
+/*
+ * DNS: a 12-byte header at off with a standard opcode (QUERY, IQUERY, STATUS, NOTIFY, UPDATE), the
+ * reserved Z bit clear, one to a few questions and plausible record counts; a query carries no
+ * answers and no error (https://www.rfc-editor.org/rfc/rfc1035#section-4.1.1).
+ */
+static __always_inline bool infer_dns_at(const struct payload_head *head, __u32 off)
+{
+	__u16 flags, qd, an, ns, ar;
+	__u8 opcode;
+
+	if (off > INFER_HEAD_LEN - 12 || head->len < off + 12)
+		return false;
+	flags = ((__u16)head->bytes[off + 2] << 8) | head->bytes[off + 3];
+	qd = ((__u16)head->bytes[off + 4] << 8) | head->bytes[off + 5];
+	an = ((__u16)head->bytes[off + 6] << 8) | head->bytes[off + 7];
+	ns = ((__u16)head->bytes[off + 8] << 8) | head->bytes[off + 9];
+	ar = ((__u16)head->bytes[off + 10] << 8) | head->bytes[off + 11];
+	opcode = (flags >> 11) & 0xf;
+	if (opcode == 3 || opcode > 5 || (flags & 0x0040) || qd == 0 || qd > 8 || an > 256 || ns > 256 || ar > 256)
+		return false;
+	if (!(flags & 0x8000)) /* a query */
+		return an == 0 && (flags & 0x000f) == 0 && (flags & 0x0080) == 0;
+	return true;
+}
+
+/* DNS over UDP: the message starts with the header. */
+static __always_inline bool infer_dns_datagram(const struct payload_head *head)
+{
+	return infer_dns_at(head, 0);
+}
+
+/* DNS over TCP: a 2-byte length that covers at least the header, then the header (RFC 1035 4.2.2). */
+static __always_inline bool infer_dns_stream(const struct payload_head *head)
+{
+	__u16 len;
+
+	if (head->len < 14)
+		return false;
+	len = ((__u16)head->bytes[0] << 8) | head->bytes[1];
+	return len >= 12 && infer_dns_at(head, 2);
+}
+
 /* The protocol the head looks like, or TRACE_PROTOCOL_UNKNOWN. */
 static __always_inline __u8 infer_protocol(const struct payload_head *head)
 {
@@ -378,6 +420,8 @@ static __always_inline __u8 infer_protocol(const struct payload_head *head)
 		return TRACE_PROTOCOL_CASSANDRA;
 	if (infer_http2(head))
 		return TRACE_PROTOCOL_HTTP2;
+	if (infer_dns_stream(head))
+		return TRACE_PROTOCOL_DNS;
 	if (infer_nats(head))
 		return TRACE_PROTOCOL_NATS;
 	if (infer_memcached(head))

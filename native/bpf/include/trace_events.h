@@ -21,6 +21,7 @@ enum trace_event_kind {
 	TRACE_EVENT_OPEN = 1,  /* struct open_event */
 	TRACE_EVENT_CLOSE = 2, /* struct close_event */
 	TRACE_EVENT_DATA = 3,  /* struct data_event followed by captured_len payload bytes */
+	TRACE_EVENT_DATAGRAM = 4, /* struct datagram_event followed by captured_len payload bytes (UDP) */
 };
 
 enum trace_direction {
@@ -111,8 +112,8 @@ struct open_event {
 
 struct close_event {
 	struct event_header hdr;
-	__u64 bytes_sent;     /* egress stream length when closed */
-	__u64 bytes_received; /* ingress stream length when closed */
+	__u64 bytes_sent;     /* egress stream length when closed (UDP: datagrams sent) */
+	__u64 bytes_received; /* ingress stream length when closed (UDP: datagrams received) */
 }; /* 48 bytes */
 
 /*
@@ -131,6 +132,28 @@ struct data_event {
 	__u32 reserved2;
 	/* __u8 data[captured_len]; */
 }; /* 56 bytes */
+
+/*
+ * One UDP datagram: a whole message, never merged with the next. Datagrams have no byte stream, so
+ * sequence counts the datagrams of this direction of the socket (0, 1, 2, ...): a jump means datagrams
+ * were moved but not sent up (buffer full), never that a message was cut. A datagram longer than the
+ * capture limit arrives truncated (captured_len < original_len). The peer is the datagram's own
+ * (recvfrom/recvmsg source, sendto/sendmsg destination), else the socket's connected peer; family 0
+ * and a zero port when neither is known.
+ */
+struct datagram_event {
+	struct event_header hdr;
+	__u64 sequence;
+	__u32 captured_len;
+	__u32 original_len;
+	__u8 direction; /* enum trace_direction */
+	__u8 source;    /* enum trace_source */
+	__u16 family;   /* of the peer: AF_INET (2) or AF_INET6 (10) */
+	__u16 peer_port; /* host byte order */
+	__u16 reserved;
+	__u8 peer_addr[16]; /* network byte order, IPv4 in the first 4 bytes */
+	/* __u8 data[captured_len]; */
+}; /* 72 bytes */
 
 /* Written by user space into the single entry of the "config" array map before attaching. */
 struct trace_config {

@@ -12,6 +12,14 @@ internal interface IKernelEventSink
 
     void OnData(in DataEvent e, ReadOnlySpan<byte> payload);
 
+    /// <summary>
+    /// One UDP datagram, whole (or cut at the capture limit). Sinks that predate datagrams ignore them;
+    /// the tracker hands each one to its parser as a message of its own.
+    /// </summary>
+    void OnDatagram(in DatagramEvent e, ReadOnlySpan<byte> payload)
+    {
+    }
+
     /// <summary>The buffer reported <paramref name="count"/> events it had no room for (perf buffer's lost callback).</summary>
     void OnLost(ulong count);
 }

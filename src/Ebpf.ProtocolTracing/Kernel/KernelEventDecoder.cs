@@ -46,6 +46,9 @@ internal static class KernelEventDecoder
             case KernelEventKind.Data:
                 return TryDispatchData(raw, sink);
 
+            case KernelEventKind.Datagram:
+                return TryDispatchDatagram(raw, sink);
+
             default:
                 return false;
         }
@@ -71,6 +74,28 @@ internal static class KernelEventDecoder
         }
 
         sink.OnData(in data, raw.Slice(KernelEventLayout.DataEventHeaderSize, (int)captured));
+        return true;
+    }
+
+    private static bool TryDispatchDatagram(ReadOnlySpan<byte> raw, IKernelEventSink sink)
+    {
+        if (raw.Length < KernelEventLayout.DatagramEventHeaderSize)
+        {
+            return false;
+        }
+
+        var datagram = Read<DatagramEvent>(raw);
+        var captured = datagram.CapturedLength;
+        // Same checks as for data: a length the record does not hold means corruption.
+        if (captured > KernelEventLayout.MaxChunk
+            || captured > datagram.OriginalLength
+            || captured > (uint)(raw.Length - KernelEventLayout.DatagramEventHeaderSize)
+            || datagram.Direction > StreamDirection.Ingress)
+        {
+            return false;
+        }
+
+        sink.OnDatagram(in datagram, raw.Slice(KernelEventLayout.DatagramEventHeaderSize, (int)captured));
         return true;
     }
 

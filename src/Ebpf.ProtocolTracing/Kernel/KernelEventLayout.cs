@@ -14,6 +14,7 @@ internal static class KernelEventLayout
     public const int OpenEventSize = 96;
     public const int CloseEventSize = 48;
     public const int DataEventHeaderSize = 56;
+    public const int DatagramEventHeaderSize = 72;
 }
 
 internal enum KernelEventKind : byte
@@ -21,6 +22,7 @@ internal enum KernelEventKind : byte
     Open = 1,
     Close = 2,
     Data = 3,
+    Datagram = 4,
 }
 
 [Flags]
@@ -112,6 +114,22 @@ internal struct DataEvent
     public KernelSource Source;
     public ushort Reserved;
     public uint Reserved2;
+}
+
+/// <summary>One UDP datagram; <see cref="Sequence"/> counts datagrams per direction, not bytes.</summary>
+[StructLayout(LayoutKind.Sequential, Pack = 1)]
+internal unsafe struct DatagramEvent
+{
+    public KernelEventHeader Header;
+    public ulong Sequence;
+    public uint CapturedLength;
+    public uint OriginalLength;
+    public StreamDirection Direction;
+    public KernelSource Source;
+    public ushort Family;
+    public ushort PeerPort;
+    public ushort Reserved;
+    public fixed byte PeerAddr[16];
 }
 
 [StructLayout(LayoutKind.Sequential, Pack = 1)]

@@ -155,8 +155,9 @@ internal sealed partial class ConnectionTracker : IKernelEventSink
         Touch(connection, timestamp);
         connection.CloseRequested = true;
         connection.CloseRequestedNs = timestamp;
-        connection.FinalEgressLength = (long)Math.Min(e.BytesSent, long.MaxValue);
-        connection.FinalIngressLength = (long)Math.Min(e.BytesReceived, long.MaxValue);
+        // A UDP socket's counts are datagrams, some never sent up: there is no stream end to wait for.
+        connection.FinalEgressLength = connection.IsDatagram ? 0 : (long)Math.Min(e.BytesSent, long.MaxValue);
+        connection.FinalIngressLength = connection.IsDatagram ? 0 : (long)Math.Min(e.BytesReceived, long.MaxValue);
         TryFinishClose(connection);
     }
 

@@ -1,3 +1,4 @@
+using System.Net;
 using Ebpf.ProtocolTracing.Parsing;
 
 namespace Ebpf.ProtocolTracing.Tracking;
@@ -85,6 +86,12 @@ internal sealed class TrackedConnection : IParseContext
 
     /// <summary>A parser failure was already logged for this connection.</summary>
     public bool FailureLogged { get; set; }
+
+    /// <summary>A UDP socket: data arrives as datagrams, positions count datagrams.</summary>
+    public bool IsDatagram { get; set; }
+
+    /// <inheritdoc />
+    public IPEndPoint? CurrentPeer { get; set; }
 
     public TrackedStream Stream(StreamDirection direction) => direction == StreamDirection.Egress ? Egress : Ingress;
 

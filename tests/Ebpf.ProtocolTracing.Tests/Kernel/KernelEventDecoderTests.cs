@@ -145,6 +145,7 @@ public sealed class KernelEventDecoderTests
     [InlineData((byte)KernelEventKind.Open, KernelEventLayout.OpenEventSize)]
     [InlineData((byte)KernelEventKind.Close, KernelEventLayout.CloseEventSize)]
     [InlineData((byte)KernelEventKind.Data, KernelEventLayout.DataEventHeaderSize)]
+    [InlineData((byte)KernelEventKind.Datagram, KernelEventLayout.DatagramEventHeaderSize)]
     public void Truncated_event_is_rejected(byte kind, int fullSize)
     {
         var raw = Header((KernelEventKind)kind, fullSize)[..(fullSize - 1)];
@@ -154,6 +155,7 @@ public sealed class KernelEventDecoderTests
         Assert.Empty(sink.Opens);
         Assert.Empty(sink.Closes);
         Assert.Empty(sink.Data);
+        Assert.Empty(sink.Datagrams);
     }
 
     [Fact]
@@ -197,7 +199,7 @@ public sealed class KernelEventDecoderTests
 
     [Theory]
     [InlineData(0)]
-    [InlineData(4)]
+    [InlineData(5)]
     [InlineData(255)]
     public void Unknown_kind_is_rejected(byte kind)
     {
@@ -209,5 +211,62 @@ public sealed class KernelEventDecoderTests
         Assert.Empty(sink.Opens);
         Assert.Empty(sink.Closes);
         Assert.Empty(sink.Data);
+    }
+
+    private static byte[] DatagramRecord(byte[] payload, uint capturedLength, uint originalLength, byte direction = 1)
+    {
+        var raw = Header(KernelEventKind.Datagram, KernelEventLayout.DatagramEventHeaderSize + payload.Length);
+        BinaryPrimitives.WriteUInt64LittleEndian(raw.AsSpan(32), 41);
+        BinaryPrimitives.WriteUInt32LittleEndian(raw.AsSpan(40), capturedLength);
+        BinaryPrimitives.WriteUInt32LittleEndian(raw.AsSpan(44), originalLength);
+        raw[48] = direction;
+        raw[49] = (byte)KernelSource.Recvmsg;
+        BinaryPrimitives.WriteUInt16LittleEndian(raw.AsSpan(50), 10);
+        BinaryPrimitives.WriteUInt16LittleEndian(raw.AsSpan(52), 53);
+        raw[56] = 0xfe;
+        raw[57] = 0x80;
+        raw[71] = 1;
+        payload.CopyTo(raw, KernelEventLayout.DatagramEventHeaderSize);
+        return raw;
+    }
+
+    [Fact]
+    public void Datagram_event_is_decoded_with_its_peer_and_payload()
+    {
+        var payload = Encoding.ASCII.GetBytes("one whole datagram");
+        var raw = DatagramRecord(payload, (uint)payload.Length, (uint)payload.Length + 5);
+        var sink = new RecordingKernelEventSink();
+
+        Assert.True(KernelEventDecoder.TryDispatch(raw, sink));
+
+        var (datagram, captured) = Assert.Single(sink.Datagrams);
+        Assert.Equal(KernelEventKind.Datagram, datagram.Header.Kind);
+        Assert.Equal(new ConnectionId(4242, 7, 0x1122334455667788), datagram.Header.Conn.ToConnectionId());
+        Assert.Equal(41ul, datagram.Sequence);
+        Assert.Equal((uint)payload.Length, datagram.CapturedLength);
+        Assert.Equal((uint)payload.Length + 5, datagram.OriginalLength);
+        Assert.Equal(StreamDirection.Ingress, datagram.Direction);
+        Assert.Equal(KernelSource.Recvmsg, datagram.Source);
+        Assert.Equal(10, datagram.Family);
+        Assert.Equal(53, datagram.PeerPort);
+        unsafe
+        {
+            var address = new ReadOnlySpan<byte>(datagram.PeerAddr, 16).ToArray();
+            Assert.Equal(System.Net.IPAddress.Parse("fe80::1"), new System.Net.IPAddress(address));
+        }
+
+        Assert.Equal(payload, captured);
+        Assert.Empty(sink.Data);
+    }
+
+    [Fact]
+    public void Datagram_with_captured_length_beyond_the_record_or_original_is_rejected()
+    {
+        var sink = new RecordingKernelEventSink();
+
+        Assert.False(KernelEventDecoder.TryDispatch(DatagramRecord(new byte[10], capturedLength: 11, originalLength: 11), sink));
+        Assert.False(KernelEventDecoder.TryDispatch(DatagramRecord(new byte[10], capturedLength: 10, originalLength: 9), sink));
+        Assert.False(KernelEventDecoder.TryDispatch(DatagramRecord(new byte[4], capturedLength: 4, originalLength: 4, direction: 2), sink));
+        Assert.Empty(sink.Datagrams);
     }
 }

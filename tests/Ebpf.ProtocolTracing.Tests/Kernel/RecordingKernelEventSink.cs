@@ -12,6 +12,8 @@ internal sealed class RecordingKernelEventSink : IKernelEventSink
 
     public ConcurrentQueue<(DataEvent Event, byte[] Payload)> Data { get; } = new();
 
+    public ConcurrentQueue<(DatagramEvent Event, byte[] Payload)> Datagrams { get; } = new();
+
     public ulong Lost { get; private set; }
 
     public void OnOpen(in OpenEvent e) => Opens.Enqueue(e);
@@ -19,6 +21,8 @@ internal sealed class RecordingKernelEventSink : IKernelEventSink
     public void OnClose(in CloseEvent e) => Closes.Enqueue(e);
 
     public void OnData(in DataEvent e, ReadOnlySpan<byte> payload) => Data.Enqueue((e, payload.ToArray()));
+
+    public void OnDatagram(in DatagramEvent e, ReadOnlySpan<byte> payload) => Datagrams.Enqueue((e, payload.ToArray()));
 
     public void OnLost(ulong count) => Lost += count;
 }

@@ -606,7 +606,7 @@ static __always_inline int handle_io_exit(struct trace_event_raw_sys_exit *ctx, 
 	if (!st->open_sent)
 		st->open_sent = emit_open(ctx, cfg, tgid, args.fd, st, (struct sock *)args.sk);
 	/* A TLS connection's socket bytes are ciphertext: its plaintext comes from the TLS probes. */
-	ciphertext = tls_note_socket_io(pid_tgid, args.fd, st);
+	ciphertext = tls_note_socket_io(pid_tgid, &args, args.discard ? IO_LAYOUT_NONE : layout, total, st);
 	if (st->protocol == TRACE_PROTOCOL_UNKNOWN && layout != IO_LAYOUT_NONE && !args.discard && !ciphertext)
 		infer(st, &args, layout, total);
 

@@ -8,10 +8,12 @@
  *
  * Which socket a call belongs to (SSL* → fd), best evidence first:
  *  1. a socket syscall made by the same thread inside the call (fd BIOs: curl, nginx, openssl);
- *  2. what an earlier call of the same SSL* learned (tls_ssl_fd);
- *  3. the socket the thread used last (tls_thread_fd). Libraries that give OpenSSL memory BIOs and
- *     do the socket I/O themselves (.NET's SslStream, node) make no syscall inside the call; they
- *     move the ciphertext on the same thread just before SSL_read and just after SSL_write.
+ *  2. the socket its memory BIOs were tied to by following the ciphertext buffers (tls_membio.h:
+ *     .NET's SslStream, which moves ciphertext itself, often on another thread);
+ *  3. what an earlier call of the same SSL* learned (tls_ssl_fd);
+ *  4. the socket the thread used last (tls_thread_fd), except in processes that use memory BIOs.
+ *     Libraries with their own BIOs and a single I/O thread (node) make no syscall inside the call;
+ *     they move the ciphertext on the same thread just before SSL_read and just after SSL_write.
  * Once a connection has seen a TLS call, its socket bytes are ciphertext and are no longer sent up.
  *
  * Included by trace.bpf.c after its helpers (track_conn, emit_open, send_protocol_for, the chunk walk).
@@ -74,14 +76,27 @@ struct {
 	__type(value, __u8);
 } tls_exec SEC(".maps");
 
+/* Memory-BIO users: the SSL* → socket tie from the ciphertext buffers. */
+#include "tls_membio.h"
+
 /*
  * Called by every traced socket syscall's exit. Remembers the thread's socket and, inside a TLS call,
- * which fd that call uses. Returns true when the bytes are ciphertext (not to be sent up).
+ * which fd that call uses; for memory-BIO users, where the ciphertext went (the transfer's first
+ * buffer). Returns true when the bytes are ciphertext (not to be sent up).
  */
-static __always_inline bool tls_note_socket_io(__u64 pid_tgid, __s32 fd, struct conn_state *st)
+static __always_inline bool tls_note_socket_io(__u64 pid_tgid, const struct syscall_args *args, __u8 layout,
+					       __u64 total, struct conn_state *st)
 {
 	struct tls_call *call = bpf_map_lookup_elem(&tls_calls, &pid_tgid);
 	__s32 *last = bpf_map_lookup_elem(&tls_thread_fd, &pid_tgid);
+	__u32 tgid = pid_tgid >> 32;
+	__s32 fd = args->fd;
+	__u64 addr, len;
+
+	if (bpf_map_lookup_elem(&tls_membio_procs, &tgid)) {
+		first_segment(args, layout, total, &addr, &len);
+		tls_membio_socket_io(tgid, fd, args->direction, addr, len);
+	}
 
 	if (last) {
 		if (*last != fd)
@@ -99,9 +114,10 @@ static __always_inline bool tls_note_socket_io(__u64 pid_tgid, __s32 fd, struct 
 static __always_inline int tls_enter(struct pt_regs *ctx, __u8 direction, __u8 ex)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	__u32 tgid = pid_tgid >> 32;
 	struct tls_call call = {};
 
-	if (!traced_config(pid_tgid >> 32))
+	if (!traced_config(tgid))
 		return 0;
 	call.ssl = PT_REGS_PARM1(ctx);
 	call.buf = PT_REGS_PARM2(ctx);
@@ -110,20 +126,29 @@ static __always_inline int tls_enter(struct pt_regs *ctx, __u8 direction, __u8 e
 	call.direction = direction;
 	call.ex = ex;
 	bpf_map_update_elem(&tls_calls, &pid_tgid, &call, BPF_ANY);
+	if (bpf_map_lookup_elem(&tls_membio_procs, &tgid))
+		tls_membio_ssl_call(pid_tgid, call.ssl, direction);
 	return 0;
 }
 
 /* The socket of this call (see the top of this file), remembered for the SSL*; -1 when unknown. */
 static __always_inline __s32 tls_resolve_fd(__u64 pid_tgid, const struct tls_call *call)
 {
-	struct tls_ssl_key key = { .tgid = pid_tgid >> 32, .ssl = call->ssl };
+	__u32 tgid = pid_tgid >> 32;
+	struct tls_ssl_key key = { .tgid = tgid, .ssl = call->ssl };
 	__s32 fd = call->fd;
 	__s32 *known;
 
 	if (fd < 0) {
+		fd = tls_membio_fd(tgid, call->ssl);
+		if (fd >= 0)
+			return fd;
 		known = bpf_map_lookup_elem(&tls_ssl_fd, &key);
 		if (known)
 			return *known;
+		/* A memory-BIO user moves ciphertext on any thread: the thread's last socket would mis-tie. */
+		if (bpf_map_lookup_elem(&tls_membio_procs, &tgid))
+			return -1;
 		known = bpf_map_lookup_elem(&tls_thread_fd, &pid_tgid);
 		if (!known)
 			return -1;

@@ -21,11 +21,12 @@ internal sealed partial class TlsProbeAttacher : IDisposable
             programs[program.Name] = program;
         }
 
-        foreach (var name in OpenSslFunctions.EntryPrograms.Values.Append(OpenSslFunctions.ReturnProgram))
+        foreach (var probe in OpenSslFunctions.Probes.Values)
         {
-            if (!programs.ContainsKey(name))
+            EnsureProgram(probe.EntryProgram);
+            if (probe.ReturnProgram is not null)
             {
-                throw new ProtocolTracingException($"The embedded BPF object has no program named '{name}': the library and its BPF object do not match; rebuild the package.");
+                EnsureProgram(probe.ReturnProgram);
             }
         }
     }
@@ -48,14 +49,14 @@ internal sealed partial class TlsProbeAttacher : IDisposable
         var attached = 0;
         foreach (var (function, symbol) in target.Functions)
         {
-            if (!OpenSslFunctions.EntryPrograms.TryGetValue(function, out var entryProgram))
+            if (!OpenSslFunctions.Probes.TryGetValue(function, out var probe))
             {
                 continue;
             }
 
             // The return probe first: an entry without its return would leave a stale call behind.
-            if (TryAttach(programs[OpenSslFunctions.ReturnProgram], target, symbol, returnProbe: true)
-                && TryAttach(programs[entryProgram], target, symbol, returnProbe: false))
+            if ((probe.ReturnProgram is null || TryAttach(programs[probe.ReturnProgram], target, symbol, returnProbe: true))
+                && TryAttach(programs[probe.EntryProgram], target, symbol, returnProbe: false))
             {
                 attached++;
             }
@@ -80,6 +81,14 @@ internal sealed partial class TlsProbeAttacher : IDisposable
             }
 
             links.Clear();
+        }
+    }
+
+    private void EnsureProgram(string name)
+    {
+        if (!programs.ContainsKey(name))
+        {
+            throw new ProtocolTracingException($"The embedded BPF object has no program named '{name}': the library and its BPF object do not match; rebuild the package.");
         }
     }
 

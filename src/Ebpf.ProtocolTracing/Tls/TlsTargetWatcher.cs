@@ -8,9 +8,10 @@ namespace Ebpf.ProtocolTracing.Tls;
 /// <summary>
 /// Finds the files whose TLS functions are probed and keeps finding them while tracing runs:
 /// <list type="bullet">
-/// <item>at start, the system's <c>libssl.so*</c> in the usual library directories (so programs that load
-/// OpenSSL later — .NET dlopens it on first TLS use — are covered from their first call) and every
-/// running process's libssl mappings and main executable;</item>
+/// <item>at start, the system's <c>libssl.so*</c> in the usual library directories and .NET's OpenSSL shim in
+/// the installed shared frameworks (so programs that load them later — .NET dlopens both on first TLS
+/// use — are covered from their first call), and every running process's libssl and shim mappings and
+/// main executable;</item>
 /// <item>every <see cref="ExecPollInterval"/>, the processes the <c>sched_process_exec</c> tracepoint
 /// reported (their new executable may carry OpenSSL statically, like node);</item>
 /// <item>every <see cref="RescanInterval"/>, every process's maps again, for libssl copies outside the
@@ -63,7 +64,12 @@ internal sealed partial class TlsTargetWatcher : IDisposable
         var started = Stopwatch.GetTimestamp();
         foreach (var directory in LibraryDirectories)
         {
-            ScanLibraryDirectory(directory);
+            ScanLibraryDirectory(directory, "libssl.so*");
+        }
+
+        foreach (var directory in DotNetFrameworkDirectories())
+        {
+            ScanLibraryDirectory(directory, OpenSslFunctions.DotNetShimFileName);
         }
 
         ScanProcesses();
@@ -79,7 +85,8 @@ internal sealed partial class TlsTargetWatcher : IDisposable
         var executable = ExecutablePath(pid);
         foreach (var file in ProcessMaps.ReadExecutableFiles(pid))
         {
-            if (file.Path == executable || IsOpenSslLibraryName(Path.GetFileName(file.Path)))
+            var name = Path.GetFileName(file.Path);
+            if (file.Path == executable || IsOpenSslLibraryName(name) || name == OpenSslFunctions.DotNetShimFileName)
             {
                 Inspect(file, pid);
             }
@@ -171,12 +178,41 @@ internal sealed partial class TlsTargetWatcher : IDisposable
         }
     }
 
-    private void ScanLibraryDirectory(string directory)
+    /// <summary>
+    /// The installed .NET shared frameworks (each version's directory holds its OpenSSL shim, loaded on a
+    /// program's first TLS use) under the usual install roots, <c>DOTNET_ROOT</c> and this process's runtime.
+    /// </summary>
+    private static List<string> DotNetFrameworkDirectories()
+    {
+        var roots = new List<string> { "/usr/share/dotnet", "/usr/lib/dotnet", "/usr/lib64/dotnet", "/opt/dotnet" };
+        if (Environment.GetEnvironmentVariable("DOTNET_ROOT") is { Length: > 0 } configured)
+        {
+            roots.Add(configured);
+        }
+
+        var directories = new List<string> { System.Runtime.InteropServices.RuntimeEnvironment.GetRuntimeDirectory() };
+        foreach (var root in roots)
+        {
+            var shared = Path.Combine(root, "shared", "Microsoft.NETCore.App");
+            try
+            {
+                directories.AddRange(Directory.GetDirectories(shared));
+            }
+            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+            {
+                // Not installed there.
+            }
+        }
+
+        return directories;
+    }
+
+    private void ScanLibraryDirectory(string directory, string pattern)
     {
         string[] candidates;
         try
         {
-            candidates = Directory.GetFiles(directory, "libssl.so*");
+            candidates = Directory.GetFiles(directory, pattern);
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {

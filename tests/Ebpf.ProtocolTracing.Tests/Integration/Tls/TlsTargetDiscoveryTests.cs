@@ -29,6 +29,20 @@ public sealed class TlsTargetDiscoveryTests
     }
 
     [Fact]
+    public void The_dotnet_openssl_shim_of_this_runtime_is_a_target_with_its_bio_functions()
+    {
+        var shim = Path.Combine(System.Runtime.InteropServices.RuntimeEnvironment.GetRuntimeDirectory(), OpenSslFunctions.DotNetShimFileName);
+        Assert.True(File.Exists(shim), $"{shim} is missing");
+        using var elf = ElfFile.TryOpen(shim);
+        Assert.NotNull(elf);
+        var found = OpenSslFunctions.Find(elf);
+        Assert.Contains("CryptoNative_BioWrite", found.Keys);
+        Assert.Contains("CryptoNative_BioRead", found.Keys);
+        Assert.DoesNotContain("SSL_write", found.Keys);
+        Assert.All(found.Values, symbol => Assert.True(symbol.FileOffset > 0));
+    }
+
+    [Fact]
     public void Elf_reader_rejects_what_is_not_elf_and_libraries_without_ssl()
     {
         var text = Path.GetTempFileName();

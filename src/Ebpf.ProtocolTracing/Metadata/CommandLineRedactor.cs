@@ -5,7 +5,8 @@ namespace Ebpf.ProtocolTracing.Metadata;
 /// <summary>
 /// Hides credentials that programs take as arguments before a command line reaches a record:
 /// values of options whose name speaks of a secret (<c>--password=x</c>, <c>--api-token x</c>,
-/// <c>DB_PASSWORD=x</c>), redis-cli's <c>-a x</c> and the mysql family's attached <c>-px</c>.
+/// <c>DB_PASSWORD=x</c>), redis-cli's <c>-a x</c>, the mysql family's attached <c>-px</c> and the
+/// password of a URL (<c>postgres://user:x@host/db</c>).
 /// </summary>
 /// <remarks>
 /// It errs on the side of hiding: a port written as <c>-p5432</c> is hidden too. Arguments are
@@ -51,11 +52,28 @@ internal static class CommandLineRedactor
             }
             else
             {
-                builder.Append(argument);
+                AppendWithoutUrlPassword(builder, argument);
             }
         }
 
         return builder.ToString();
+    }
+
+    // scheme://user:password@host…: the user stays, the password goes.
+    private static void AppendWithoutUrlPassword(StringBuilder builder, string argument)
+    {
+        var scheme = argument.IndexOf("://", StringComparison.Ordinal);
+        var authority = scheme + 3;
+        var at = scheme < 0 ? -1 : argument.IndexOf('@', authority);
+        var slash = scheme < 0 ? -1 : argument.IndexOf('/', authority);
+        var colon = at < 0 ? -1 : argument.IndexOf(':', authority, at - authority);
+        if (colon < 0 || (slash >= 0 && slash < at))
+        {
+            builder.Append(argument);
+            return;
+        }
+
+        builder.Append(argument.AsSpan(0, colon + 1)).Append(RedactedValue).Append(argument.AsSpan(at));
     }
 
     private static bool NamesASecret(ReadOnlySpan<char> name)

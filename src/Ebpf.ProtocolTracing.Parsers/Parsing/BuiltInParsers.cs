@@ -1,3 +1,4 @@
+using Ebpf.ProtocolTracing.Dns;
 using Ebpf.ProtocolTracing.Http;
 using Ebpf.ProtocolTracing.Http2;
 using Ebpf.ProtocolTracing.Kafka;
@@ -21,5 +22,6 @@ public static class BuiltInParsers
         new Http2Parser(),
         new NatsParser(),
         new KafkaParser(),
+        new DnsParser(),
     ];
 }

@@ -1,4 +1,5 @@
 using Ebpf.ProtocolTracing;
+using Ebpf.ProtocolTracing.Dns;
 using Ebpf.ProtocolTracing.Hosting;
 using Ebpf.ProtocolTracing.Http;
 using Ebpf.ProtocolTracing.Http2;
@@ -65,6 +66,9 @@ public static class ProtocolTracingServiceCollectionExtensions
         services.AddOptions<KafkaParserOptions>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IProtocolParser, KafkaParser>(
             provider => new KafkaParser(provider.GetRequiredService<IOptions<KafkaParserOptions>>().Value)));
+        services.AddOptions<DnsParserOptions>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IProtocolParser, DnsParser>(
+            provider => new DnsParser(provider.GetRequiredService<IOptions<DnsParserOptions>>().Value)));
 
         services.TryAddSingleton<IProtocolTracer, ProtocolTracer>();
         services.AddHostedService<ProtocolTracingHostedService>();

@@ -14,6 +14,8 @@ internal static partial class KernelPreflight
     public const string TracefsPath = "/sys/kernel/tracing";
     private const string DebugfsTracingPath = "/sys/kernel/debug/tracing";
 
+    private const int CapDacOverride = 1;
+    private const int CapDacReadSearch = 2;
     private const int CapSysAdmin = 21;
     private const int CapPerfmon = 38;
     private const int CapBpf = 39;
@@ -32,8 +34,8 @@ internal static partial class KernelPreflight
         throw new ProtocolTracingException(
             "Loading BPF programs needs CAP_BPF and CAP_PERFMON (or root); this process has " +
             $"{(Has(caps, CapBpf) ? "CAP_BPF but not CAP_PERFMON" : Has(caps, CapPerfmon) ? "CAP_PERFMON but not CAP_BPF" : "neither")}. " +
-            $"Run as root or grant them: setcap cap_bpf,cap_perfmon+ep {program} " +
-            "(for a container: --cap-add BPF --cap-add PERFMON, or securityContext.capabilities.add: [BPF, PERFMON]).");
+            $"Run as root or grant them, with CAP_DAC_READ_SEARCH for tracefs when not root: setcap cap_bpf,cap_perfmon,cap_dac_read_search+ep {program} " +
+            "(for a container: --cap-add BPF --cap-add PERFMON --cap-add DAC_READ_SEARCH, or securityContext.capabilities.add: [BPF, PERFMON, DAC_READ_SEARCH]).");
     }
 
     /// <summary>The kernel describes its types with BTF, which the CO-RE programs are relocated against.</summary>
@@ -71,6 +73,17 @@ internal static partial class KernelPreflight
             return;
         }
 
+        if (IsTracefsMounted() && ReadEffectiveCapabilities() is { } caps && !Has(caps, CapDacReadSearch) && !Has(caps, CapDacOverride))
+        {
+            // tracefs is there, but its root directory is mode 0700 (root only): a non-root process
+            // with CAP_BPF and CAP_PERFMON still cannot look up the tracepoints' ids without this.
+            var program = Environment.ProcessPath ?? "<your program>";
+            throw new ProtocolTracingException(
+                $"tracefs is mounted at {TracefsPath}, but this process (uid {GetUid()}) cannot read it: " +
+                "its directory is readable by root only, and the tracepoints are found through it. Run as root or also grant CAP_DAC_READ_SEARCH: " +
+                $"setcap cap_bpf,cap_perfmon,cap_dac_read_search+ep {program} (for a container: --cap-add DAC_READ_SEARCH).");
+        }
+
         var mountFailure = TryMountTracefs();
         if (mountFailure is null && Directory.Exists(Path.Combine(TracefsPath, "events")))
         {
@@ -98,6 +111,49 @@ internal static partial class KernelPreflight
                 ? null
                 : NativeError.Describe(System.Runtime.InteropServices.Marshal.GetLastPInvokeError());
         }
+    }
+
+    /// <summary>Whether /proc/self/mounts lists a tracefs at <see cref="TracefsPath"/> or under debugfs.</summary>
+    private static bool IsTracefsMounted()
+    {
+        try
+        {
+            foreach (var line in File.ReadLines("/proc/self/mounts"))
+            {
+                var fields = line.Split(' ');
+                if (fields.Length > 2 && fields[2] == "tracefs" && (fields[1] == TracefsPath || fields[1] == DebugfsTracingPath))
+                {
+                    return true;
+                }
+            }
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+
+        return false;
+    }
+
+    private static string GetUid()
+    {
+        try
+        {
+            foreach (var line in File.ReadLines("/proc/self/status"))
+            {
+                if (line.StartsWith("Uid:", StringComparison.Ordinal))
+                {
+                    return line["Uid:".Length..].Trim().Split('\t', ' ')[0];
+                }
+            }
+        }
+        catch (IOException)
+        {
+        }
+
+        return "unknown";
     }
 
     private static bool Has(ulong capabilities, int capability) => (capabilities & (1UL << capability)) != 0;

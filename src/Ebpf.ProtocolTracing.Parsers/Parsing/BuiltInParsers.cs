@@ -2,6 +2,7 @@ using Ebpf.ProtocolTracing.Dns;
 using Ebpf.ProtocolTracing.Http;
 using Ebpf.ProtocolTracing.Http2;
 using Ebpf.ProtocolTracing.Kafka;
+using Ebpf.ProtocolTracing.Memcached;
 using Ebpf.ProtocolTracing.MySql;
 using Ebpf.ProtocolTracing.Nats;
 using Ebpf.ProtocolTracing.Postgres;
@@ -21,6 +22,7 @@ public static class BuiltInParsers
         new RedisParser(),
         new Http2Parser(),
         new NatsParser(),
+        new MemcachedParser(),
         new KafkaParser(),
         new DnsParser(),
     ];

@@ -4,6 +4,7 @@ using Ebpf.ProtocolTracing.Hosting;
 using Ebpf.ProtocolTracing.Http;
 using Ebpf.ProtocolTracing.Http2;
 using Ebpf.ProtocolTracing.Kafka;
+using Ebpf.ProtocolTracing.Memcached;
 using Ebpf.ProtocolTracing.MySql;
 using Ebpf.ProtocolTracing.Nats;
 using Ebpf.ProtocolTracing.Parsing;
@@ -63,6 +64,9 @@ public static class ProtocolTracingServiceCollectionExtensions
         services.AddOptions<NatsParserOptions>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IProtocolParser, NatsParser>(
             provider => new NatsParser(provider.GetRequiredService<IOptions<NatsParserOptions>>().Value)));
+        services.AddOptions<MemcachedParserOptions>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IProtocolParser, MemcachedParser>(
+            provider => new MemcachedParser(provider.GetRequiredService<IOptions<MemcachedParserOptions>>().Value)));
         services.AddOptions<KafkaParserOptions>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IProtocolParser, KafkaParser>(
             provider => new KafkaParser(provider.GetRequiredService<IOptions<KafkaParserOptions>>().Value)));
@@ -136,6 +140,23 @@ public static class ProtocolTracingServiceCollectionExtensions
     /// </code>
     /// </example>
     public static IProtocolTracingBuilder ConfigureNats(this IProtocolTracingBuilder builder, Action<NatsParserOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configure);
+        builder.Services.Configure(configure);
+        return builder;
+    }
+
+    /// <summary>Configures the built-in memcached parser (keys kept, limits).</summary>
+    /// <param name="builder">The builder returned by <see cref="AddProtocolTracing"/>.</param>
+    /// <param name="configure">Sets the parser's options.</param>
+    /// <returns>The same builder.</returns>
+    /// <example>
+    /// <code>
+    /// services.AddProtocolTracing().ConfigureMemcached(o => o.MaxKeys = 4);
+    /// </code>
+    /// </example>
+    public static IProtocolTracingBuilder ConfigureMemcached(this IProtocolTracingBuilder builder, Action<MemcachedParserOptions> configure)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configure);

@@ -22,11 +22,12 @@ internal static class NatsWire
     public static string HMsg(string subject, string sid, string headers, string payload) =>
         string.Create(CultureInfo.InvariantCulture, $"HMSG {subject} {sid} {headers.Length} {headers.Length + payload.Length}\r\n{headers}{payload}\r\n");
 
-    public static ParserDriver Driver(NatsParserOptions? options = null, bool multiSegment = false, ConnectionRole? role = null)
-    {
-        IProtocolParser parser = new NatsParser(options ?? new NatsParserOptions());
-        return new ParserDriver(role is { } r ? new RoleOverride(parser, r) : parser, multiSegment);
-    }
+    public static ParserDriver Driver(NatsParserOptions? options = null, bool multiSegment = false, ConnectionRole? role = null) =>
+        Driver(new NatsParser(options ?? new NatsParserOptions()), multiSegment, role);
+
+    /// <summary>Drives any parser, optionally as if the connection had another role (unknown: joined mid-stream).</summary>
+    public static ParserDriver Driver(IProtocolParser parser, bool multiSegment, ConnectionRole? role) =>
+        new(role is { } r ? new RoleOverride(parser, r) : parser, multiSegment);
 
     public static List<NatsRecord> Records(this ParserDriver driver) => driver.Context.Records.Cast<NatsRecord>().ToList();
 

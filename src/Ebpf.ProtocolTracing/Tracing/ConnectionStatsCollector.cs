@@ -97,19 +97,32 @@ internal sealed class ConnectionStatsCollector
 
         _nextTimestamp = now + _intervalTicks;
         var end = _time.GetUtcNow();
-        foreach (var closed in _closed)
-        {
-            Write(closed with { IntervalEnd = end });
-        }
-
-        _closed.Clear();
+        HashSet<ConnectionId>? encrypted = null;
         foreach (var snapshot in tracker.SnapshotConnections())
         {
             var key = (snapshot.Connection.Id, snapshot.Connection.Encrypted);
             var known = _reported.TryGetValue(key, out var last);
             Write(Build(snapshot, known, last, closed: false, end));
             _reported[key] = (snapshot.BytesSent, snapshot.BytesReceived);
+            if (snapshot.Connection.Encrypted)
+            {
+                (encrypted ??= []).Add(snapshot.Connection.Id);
+            }
         }
+
+        foreach (var closed in _closed)
+        {
+            // When TLS plaintext starts, the tracker finishes the socket's ciphertext stream and goes on
+            // with the plaintext: the connection did not close, it is now reported as encrypted.
+            if (!closed.Connection.Encrypted && encrypted is not null && encrypted.Contains(closed.Connection.Id))
+            {
+                continue;
+            }
+
+            Write(closed with { IntervalEnd = end });
+        }
+
+        _closed.Clear();
 
         _intervalStart = end;
     }

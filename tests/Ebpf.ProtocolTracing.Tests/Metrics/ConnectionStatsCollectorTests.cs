@@ -1,3 +1,4 @@
+using Ebpf.ProtocolTracing.Kernel;
 using Ebpf.ProtocolTracing.Tests.Tracking;
 
 namespace Ebpf.ProtocolTracing.Tests.Metrics;
@@ -100,6 +101,22 @@ public sealed class ConnectionStatsCollectorTests
     }
 
     [Fact]
+    public void A_connection_whose_tls_plaintext_starts_is_reported_encrypted_not_closed()
+    {
+        var id = TrackerHarness.Id(fd: 1);
+        StartInterval();
+        _harness.Open(id, T0);
+        _harness.Data(id, StreamDirection.Egress, 0, T0 + Ms, "REQ hello\n");
+        PlaintextData(id, StreamDirection.Egress, 0, T0 + (2 * Ms), "REQ a\n");
+
+        var stats = Assert.Single(EndInterval());
+
+        Assert.True(stats.Encrypted);
+        Assert.False(stats.Closed);
+        Assert.Equal(6UL, stats.BytesSent);
+    }
+
+    [Fact]
     public void Nothing_is_kept_before_someone_reads()
     {
         var id = TrackerHarness.Id(fd: 1);
@@ -138,6 +155,28 @@ public sealed class ConnectionStatsCollectorTests
         _collector.Complete(failure);
 
         Assert.True(_collector.Reader.Completion.IsFaulted);
+    }
+
+    private void PlaintextData(ConnectionId id, StreamDirection direction, long position, ulong timestampNs, string text)
+    {
+        var payload = System.Text.Encoding.ASCII.GetBytes(text);
+        var e = new DataEvent
+        {
+            Header = new KernelEventHeader
+            {
+                Kind = KernelEventKind.Data,
+                Tid = (uint)id.Pid,
+                TimestampNs = timestampNs,
+                Conn = new KernelConnKey((uint)id.Pid, id.Fd, id.Generation),
+                Flags = KernelEventFlags.Encrypted,
+            },
+            Position = (ulong)position,
+            CapturedLength = (uint)payload.Length,
+            OriginalLength = (uint)payload.Length,
+            Direction = direction,
+            Source = direction == StreamDirection.Egress ? KernelSource.Write : KernelSource.Read,
+        };
+        _harness.Tracker.OnData(in e, payload);
     }
 
     private void StartInterval()

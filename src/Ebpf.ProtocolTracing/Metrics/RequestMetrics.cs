@@ -61,7 +61,9 @@ internal sealed class RequestMetrics
                 RecordGrpc(grpc, latency);
                 break;
             default:
-                if (SemanticConventionValues.DbSystemName(record.Protocol) is { } dbSystem)
+                // db.client.* describes what a client waited for; the server end of the same
+                // exchange goes to the generic instrument so a traced pair is not counted twice.
+                if (record.Role != ConnectionRole.Server && SemanticConventionValues.DbSystemName(record.Protocol) is { } dbSystem)
                 {
                     RecordDatabase(record, dbSystem, latency);
                 }

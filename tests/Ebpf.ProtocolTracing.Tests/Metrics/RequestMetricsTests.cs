@@ -100,6 +100,25 @@ public sealed class RequestMetricsTests : IDisposable
     }
 
     [Fact]
+    public void The_server_end_of_a_database_exchange_is_not_a_client_operation()
+    {
+        _metrics.Record(new RedisRecord
+        {
+            Connection = Connection(ConnectionRole.Server),
+            Role = ConnectionRole.Server,
+            RequestTime = Start,
+            ResponseTime = Start.AddMilliseconds(1),
+            Command = "GET",
+            Arguments = ["k"],
+        });
+
+        Assert.Empty(_collector.Of("db.client.operation.duration"));
+        var measurement = Assert.Single(_collector.Of("ebpf.protocol_tracing.request.duration"));
+        Assert.Equal("server", measurement.Tags["role"]);
+        Assert.Equal("redis", measurement.Tags["protocol"]);
+    }
+
+    [Fact]
     public void Grpc_calls_are_rpc_durations_in_milliseconds()
     {
         _metrics.Record(new GrpcRecord

@@ -399,9 +399,15 @@ static __always_inline bool infer_dns_stream(const struct payload_head *head)
 {
 	__u16 len;
 
-	if (head->len < 14)
+	if (head->len < 2)
 		return false;
 	len = ((__u16)head->bytes[0] << 8) | head->bytes[1];
+	/*
+	 * The length alone: DNS servers read it with a syscall of its own, and clients often write it as
+	 * an iovec of its own, so it is all the head holds. A guess on two bytes; user space confirms.
+	 */
+	if (head->len == 2)
+		return len >= 12;
 	return len >= 12 && infer_dns_at(head, 2);
 }
 

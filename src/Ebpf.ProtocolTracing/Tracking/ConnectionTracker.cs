@@ -24,8 +24,11 @@ internal sealed partial class ConnectionTracker : IKernelEventSink
     // ...or after this many data events.
     private const int InferenceEventLimit = 8;
 
-    // After TryFindFrameStart finds nothing, keep this many trailing bytes: a frame start may straddle events.
-    private const int ResyncTailBytes = 64;
+    // After TryFindFrameStart finds nothing, keep this many trailing bytes: a frame start may straddle
+    // events, and a finder confirms a start only once it is whole (HTTP/1.x: the complete start line), so
+    // the tail must hold the longest start worth finding. 8 KiB is the longest request line nginx accepts
+    // by default; each event while resyncing rescans at most this much.
+    private const int ResyncTailBytes = 8 * 1024;
 
     // Late events of a connection that just finished are dropped instead of starting a new one.
     private const int RecentlyFinishedCapacity = 4096;

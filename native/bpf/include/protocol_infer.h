@@ -414,6 +414,12 @@ static __always_inline bool infer_dns_stream(const struct payload_head *head)
 /* The protocol the head looks like, or TRACE_PROTOCOL_UNKNOWN. */
 static __always_inline __u8 infer_protocol(const struct payload_head *head)
 {
+	/* First: "CONNECT {" would pass for HTTP's CONNECT method, and a client may send it before reading INFO. */
+	if (infer_nats(head))
+		return TRACE_PROTOCOL_NATS;
+	/* Before HTTP/2: a binary memcached header can pass for a frame header with an impossible length. */
+	if (infer_memcached(head))
+		return TRACE_PROTOCOL_MEMCACHED;
 	if (infer_http(head))
 		return TRACE_PROTOCOL_HTTP;
 	if (infer_postgres(head))
@@ -428,10 +434,6 @@ static __always_inline __u8 infer_protocol(const struct payload_head *head)
 		return TRACE_PROTOCOL_HTTP2;
 	if (infer_dns_stream(head))
 		return TRACE_PROTOCOL_DNS;
-	if (infer_nats(head))
-		return TRACE_PROTOCOL_NATS;
-	if (infer_memcached(head))
-		return TRACE_PROTOCOL_MEMCACHED;
 	if (infer_kafka(head))
 		return TRACE_PROTOCOL_KAFKA;
 	return TRACE_PROTOCOL_UNKNOWN;

@@ -17,7 +17,12 @@ internal sealed class FuzzParseContext : IParseContext
         Role = ConnectionRole.Client,
     };
 
+    private const int RenderedLimit = 256;
+
     public int Records { get; private set; }
+
+    /// <summary>The text of the first records, to compare runs of the same input delivered differently.</summary>
+    public List<string> Rendered { get; } = [];
 
     public DateTimeOffset TimeAt(StreamDirection direction, long streamPosition)
     {
@@ -34,5 +39,9 @@ internal sealed class FuzzParseContext : IParseContext
     {
         RecordChecks.Exercise(record);
         Records++;
+        if (Rendered.Count < RenderedLimit)
+        {
+            Rendered.Add(record.ToString());
+        }
     }
 }

@@ -4,6 +4,7 @@ using Ebpf.ProtocolTracing.Fuzz;
 // protocol-fuzz afl <target>                               (under afl-fuzz, after sharpfuzz instrumented the assemblies)
 // protocol-fuzz mutate <target> <seconds> <corpus> <findings> [seed]
 // protocol-fuzz run <target> <file-or-folder>...           (reproduce findings; exit 1 when any input fails)
+// protocol-fuzz minimize <target> <input> <output>         (shrink a failing input, same failure)
 if (args.Length == 0)
 {
     return Usage();
@@ -49,6 +50,12 @@ switch (args[0])
         var corpus = Directory.Exists(args[3]) ? Directory.GetFiles(args[3]).Order(StringComparer.Ordinal).Select(File.ReadAllBytes).ToList() : [];
         return new MutationRun(target, args[4]).Run(TimeSpan.FromSeconds(seconds), corpus, seed);
 
+    case "minimize" when args.Length == 4:
+        var minimal = Minimizer.Minimize(target, File.ReadAllBytes(args[2]));
+        File.WriteAllBytes(args[3], minimal);
+        Console.WriteLine($"{target.Name}: {minimal.Length} bytes written to {args[3]}");
+        return 0;
+
     case "run":
         var failed = 0;
         var files = args.Skip(2).SelectMany<string, string>(p => Directory.Exists(p) ? Directory.GetFiles(p).Order(StringComparer.Ordinal) : [p]).ToList();
@@ -75,6 +82,6 @@ switch (args[0])
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: protocol-fuzz list | afl <target> | mutate <target> <seconds> <corpus> <findings> [seed] | run <target> <file-or-folder>...");
+    Console.Error.WriteLine("usage: protocol-fuzz list | afl <target> | mutate <target> <seconds> <corpus> <findings> [seed] | run <target> <file-or-folder>... | minimize <target> <input> <output>");
     return 2;
 }

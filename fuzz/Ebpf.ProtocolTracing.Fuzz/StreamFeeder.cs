@@ -12,7 +12,7 @@ namespace Ebpf.ProtocolTracing.Fuzz;
 internal sealed class StreamFeeder
 {
     // Same as the tracker: the bytes kept after a resync that found no frame start...
-    private const int ResyncTailBytes = 64;
+    private const int ResyncTailBytes = 8 * 1024;
 
     // ...and the default per-direction buffer cap (ProtocolTracingOptions.MaxBufferedBytesPerConnection).
     private const int MaxBufferedPerDirection = 1024 * 1024;

@@ -102,6 +102,13 @@ internal sealed class KernelEventRecorder : IKernelEventSink, IDisposable
     }
 
     /// <inheritdoc />
+    public void OnDatagram(in DatagramEvent e, ReadOnlySpan<byte> payload)
+    {
+        WriteRecord(AsBytes(in e), payload);
+        _inner.OnDatagram(in e, payload);
+    }
+
+    /// <inheritdoc />
     public void OnLost(ulong count)
     {
         Span<byte> marker = stackalloc byte[KernelRecordingFormat.LostEventsRecordSize];

@@ -45,12 +45,15 @@ public sealed class NatsClientCoreTests
         await connection.PublishAsync("orders.created", "order-42");
         var delivered = await orders.Msgs.ReadAsync().AsTask().WaitAsync(TestTimeouts.Process);
         Assert.Equal("order-42", delivered.Data);
+        await connection.PublishAsync("orders.traced", "with-headers", headers: new NatsHeaders { ["Trace-Id"] = "t-1" });
+        var withHeaders = await orders.Msgs.ReadAsync().AsTask().WaitAsync(TestTimeouts.Process);
+        Assert.Equal("t-1", withHeaders.Headers?["Trace-Id"].ToString());
         var reply = await connection.RequestAsync<string, string>("svc.echo", "hi").AsTask().WaitAsync(TestTimeouts.Process);
         Assert.Equal("echo:hi", reply.Data);
         await responder.WaitAsync(TestTimeouts.Process);
 
-        var pubs = await session.WaitForAsync<NatsRecord>(r => Mine(r, nats) && r.Kind is NatsOperation.Pub or NatsOperation.HPub, 3, "publishes");
-        var msgs = await session.WaitForAsync<NatsRecord>(r => Mine(r, nats) && r.Kind is NatsOperation.Msg or NatsOperation.HMsg, 3, "deliveries");
+        var pubs = await session.WaitForAsync<NatsRecord>(r => Mine(r, nats) && r.Kind is NatsOperation.Pub or NatsOperation.HPub, 4, "publishes");
+        var msgs = await session.WaitForAsync<NatsRecord>(r => Mine(r, nats) && r.Kind is NatsOperation.Msg or NatsOperation.HMsg, 4, "deliveries");
         var subs = await session.WaitForAsync<NatsRecord>(r => Mine(r, nats) && r.Kind == NatsOperation.Sub, 2, "subscriptions");
         var pings = await session.WaitForAsync<NatsRecord>(r => Mine(r, nats) && r.Kind == NatsOperation.Ping && r.Reply == "PONG", 1, "pings");
 
@@ -58,6 +61,15 @@ public sealed class NatsClientCoreTests
         Assert.Equal("order-42".Length, order.PayloadSize);
         Assert.Equal("order-42", order.Payload);
         Assert.Equal(ConnectionRole.Client, order.Role);
+
+        var hpub = Assert.Single(pubs, r => r.Subject == "orders.traced");
+        Assert.Equal(NatsOperation.HPub, hpub.Kind);
+        Assert.Contains(new KeyValuePair<string, string>("Trace-Id", "t-1"), hpub.Headers);
+        Assert.Equal("with-headers", hpub.Payload);
+        Assert.True(hpub.HeaderSize > 0);
+        var hmsg = Assert.Single(msgs, r => r.Subject == "orders.traced");
+        Assert.Equal(NatsOperation.HMsg, hmsg.Kind);
+        Assert.Equal("with-headers".Length, hmsg.PayloadSize);
 
         var request = Assert.Single(pubs, r => r.Subject == "svc.echo");
         Assert.NotNull(request.ReplyTo);

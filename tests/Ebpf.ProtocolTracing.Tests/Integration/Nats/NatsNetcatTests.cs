@@ -59,4 +59,24 @@ public sealed class NatsNetcatTests
 
         NatsRecordAssertions.NoRecordHolds(session, nats, nats.Password);
     }
+
+    [KernelFact]
+    public async Task Wrong_password_yields_an_error_record_and_the_tried_password_reaches_no_record()
+    {
+        await using var nats = await NatsServer.StartAsync();
+        await using var session = await TracingSession.StartAsync(new ProtocolTracingOptions(), [new NatsParser()]);
+        const string tried = "Wrong-Guess-Password-17";
+
+        var (pid, output) = await nats.NetcatAsync(
+            $"CONNECT {{\"verbose\":false,\"user\":\"{NatsServer.User}\",\"pass\":\"{tried}\"}}\r\nPING\r\n", "-ERR");
+        Assert.Contains("Authorization Violation", output, StringComparison.Ordinal);
+
+        var errors = await session.WaitForAsync<NatsRecord>(
+            r => r.Pid == pid && r.RemoteEndPoint?.Port == nats.Port && r.Kind == NatsOperation.Err, 1, "nc's -ERR");
+        Assert.True(errors[0].IsError);
+        Assert.Equal("-ERR", errors[0].Outcome);
+        Assert.Equal("Authorization Violation", errors[0].ErrorMessage);
+        await session.WaitForAsync<NatsRecord>(r => r.Pid == pid && r.Kind == NatsOperation.Connect, 1, "nc's CONNECT");
+        NatsRecordAssertions.NoRecordHolds(session, nats, tried);
+    }
 }

@@ -349,7 +349,9 @@ static __always_inline bool infer_cassandra(const struct payload_head *head)
 /*
  * Kafka (https://kafka.apache.org/protocol#protocol_messages): a request's INT32 size, a known api
  * key, a small api version, a non-negative correlation id and a client id length (-1 for none) that
- * fits the size. Asked last: HTTP/2 frames can look like this.
+ * fits the size. Brokers read the 4-byte size on its own, so a server's first payload that can be
+ * guessed is the request without its size: then the client id must be 1-255 bytes, printable.
+ * Asked last: HTTP/2 frames can look like this.
  */
 static __always_inline bool infer_kafka(const struct payload_head *head)
 {
@@ -358,6 +360,10 @@ static __always_inline bool infer_kafka(const struct payload_head *head)
 	__u16 api_version = ((__u16)head->bytes[6] << 8) | head->bytes[7];
 	__u16 client_id_len = ((__u16)head->bytes[12] << 8) | head->bytes[13];
 
+	if (head->len >= 11 && head->bytes[0] == 0 && head->bytes[1] <= 92 && head->bytes[2] == 0 &&
+	    head->bytes[3] <= 40 && head->bytes[4] < 0x80 && head->bytes[8] == 0 && head->bytes[9] > 0 &&
+	    head->bytes[10] >= 0x20 && head->bytes[10] <= 0x7e)
+		return true;
 	if (head->len < 14 || size < 10 || size >= (1U << 28) || api_key > 92 || api_version > 40 || (head->bytes[8] & 0x80))
 		return false;
 	return client_id_len == 0xffff || client_id_len <= size - 10;

@@ -19,6 +19,8 @@ internal sealed class KafkaConnectionParser : IConnectionParser
     private readonly IParseContext _context;
     private readonly KafkaParserOptions _options;
     private readonly long[] _skipRemaining = new long[2];
+    private readonly bool[] _started = new bool[2];
+    private readonly KafkaPartialMessage[] _partial = [new(), new()];
     private readonly List<KafkaExchange> _pending = [];
     private byte[] _scratch = [];
     private StreamDirection? _learnedRequestDirection;
@@ -40,10 +42,52 @@ internal sealed class KafkaConnectionParser : IConnectionParser
     {
         int d = (int)direction;
         var reader = new SequenceReader<byte>(data);
+        if (!_started[d])
+        {
+            bool? atRequest = StartsMidStream(direction, data, streamPosition);
+            if (atRequest is null)
+            {
+                consumed = data.Start;
+                return ParseStatus.Continue;
+            }
+
+            _started[d] = true;
+            if (atRequest == false)
+            {
+                // Not a request start: let the resync find one.
+                reader.Advance(1);
+                consumed = reader.Position;
+                return ParseStatus.Invalid;
+            }
+        }
+
         var status = ParseStatus.Continue;
         Span<byte> prefix = stackalloc byte[SizePrefixBytes];
         while (true)
         {
+            var partial = _partial[d];
+            if (partial.Active)
+            {
+                int take = (int)Math.Min(partial.Wanted - partial.Filled, reader.Remaining);
+                reader.TryCopyTo(partial.Buffer.AsSpan(partial.Filled, take));
+                reader.Advance(take);
+                partial.Filled += take;
+                if (partial.Filled < partial.Wanted)
+                {
+                    break;
+                }
+
+                partial.Active = false;
+                _skipRemaining[d] = partial.Size - partial.Wanted;
+                if (!OnMessage(direction, partial.Buffer.AsSpan(0, partial.Filled), partial.Size, partial.Start))
+                {
+                    status = ParseStatus.Invalid;
+                    break;
+                }
+
+                continue;
+            }
+
             if (_skipRemaining[d] > 0)
             {
                 long skip = Math.Min(_skipRemaining[d], reader.Remaining);
@@ -70,12 +114,16 @@ internal sealed class KafkaConnectionParser : IConnectionParser
             }
 
             int kept = Math.Min(size, _options.MaxMessageHeadBytes);
+            long start = streamPosition + reader.Consumed;
             if (reader.Remaining < SizePrefixBytes + kept)
             {
-                break;
+                // Collect the head as it arrives, so a gap later in the message (often in record data, which
+                // vector writes spread over many buffers) is absorbed instead of losing the message.
+                partial.Begin(size, kept, start);
+                reader.Advance(SizePrefixBytes);
+                continue;
             }
 
-            long start = streamPosition + reader.Consumed;
             var head = Head(reader.UnreadSequence.Slice(SizePrefixBytes, kept));
             if (!OnMessage(direction, head, size, start))
             {
@@ -94,6 +142,20 @@ internal sealed class KafkaConnectionParser : IConnectionParser
     public bool OnGap(StreamDirection direction, long length)
     {
         int d = (int)direction;
+        var partial = _partial[d];
+        if (partial.Active)
+        {
+            partial.Active = false;
+            long rest = partial.Size - partial.Filled;
+            if (length <= rest)
+            {
+                // Decode what arrived of the head; the message's end is still known.
+                _skipRemaining[d] = rest - length;
+                _ = OnMessage(direction, partial.Buffer.AsSpan(0, partial.Filled), partial.Size, partial.Start);
+                return true;
+            }
+        }
+
         if (_skipRemaining[d] >= length)
         {
             _skipRemaining[d] -= length;
@@ -149,6 +211,24 @@ internal sealed class KafkaConnectionParser : IConnectionParser
         }
 
         _pending.Clear();
+    }
+
+    /// <summary>
+    /// A request stream whose first byte is not the stream's first (brokers read the 4-byte size on its own,
+    /// and the kernel recognises only the read after it) must begin at a checkable request start.
+    /// </summary>
+    /// <returns><see langword="true"/> to parse from here, <see langword="false"/> to resync, <see langword="null"/> to wait for more bytes.</returns>
+    private bool? StartsMidStream(StreamDirection direction, ReadOnlySequence<byte> data, long streamPosition)
+    {
+        if (streamPosition == 0 || RequestDirection is { } requests && requests != direction)
+        {
+            return true;
+        }
+
+        Span<byte> window = stackalloc byte[KafkaInference.MinRequestBytes + KafkaInference.MaxResyncClientIdBytes];
+        var bytes = window[..(int)Math.Min(window.Length, data.Length)];
+        data.Slice(0, bytes.Length).CopyTo(bytes);
+        return KafkaInference.IsResyncPoint(bytes, _options.MaxMessageBytes);
     }
 
     /// <summary>Rejects the message at the reader: its first byte is consumed so resync never sees the same start twice.</summary>

@@ -81,8 +81,48 @@ internal static class KafkaInference
         return true;
     }
 
+    /// <summary>
+    /// Brokers read a request's 4-byte size on its own, and a connection's bytes are captured only from the
+    /// first payload the kernel recognises, so a server's stream can begin with a request that lacks its
+    /// size: a known api key, a small version, a correlation id and a printable client id of 1–255 bytes.
+    /// The parser then finds its footing at the next whole request.
+    /// </summary>
+    public static bool LooksLikeRequestWithoutSize(ReadOnlySpan<byte> data)
+    {
+        if (data.Length < 11)
+        {
+            return false;
+        }
+
+        short apiKey = BinaryPrimitives.ReadInt16BigEndian(data);
+        short apiVersion = BinaryPrimitives.ReadInt16BigEndian(data[2..]);
+        short clientIdLength = BinaryPrimitives.ReadInt16BigEndian(data[8..]);
+        if (!KafkaNames.IsKnownApiKey(apiKey) || apiVersion is < 0 or > MaxApiVersion || data[4] >= 0x80
+            || clientIdLength is < 1 or > MaxResyncClientIdBytes)
+        {
+            return false;
+        }
+
+        var clientId = data.Slice(10, Math.Min(clientIdLength, data.Length - 10));
+        foreach (byte b in clientId)
+        {
+            if (b < 0x20 || b > 0x7e)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     /// <summary>0…100: how likely the bytes are the start of a Kafka request.</summary>
     public static int Score(ReadOnlySpan<byte> data)
+    {
+        int withoutSize = LooksLikeRequestWithoutSize(data) ? 60 : 0;
+        return Math.Max(ScoreWithSize(data), withoutSize);
+    }
+
+    private static int ScoreWithSize(ReadOnlySpan<byte> data)
     {
         if (!LooksLikeRequest(data, int.MaxValue))
         {

@@ -1,4 +1,6 @@
 using Ebpf.ProtocolTracing.Kafka;
+using Ebpf.ProtocolTracing.Parsers.Tests.Http;
+using Ebpf.ProtocolTracing.Parsing;
 
 namespace Ebpf.ProtocolTracing.Parsers.Tests.Kafka;
 
@@ -24,6 +26,27 @@ public sealed class KafkaParserRobustnessTests
         Assert.Equal((short)0, record.ErrorCode);
         Assert.True(record.Truncated);
         Assert.False(record.DataLost);
+    }
+
+    [Fact]
+    public void A_gap_in_record_data_of_a_message_still_arriving_is_absorbed()
+    {
+        var driver = KafkaSamples.Driver();
+        var request = KafkaWire.Request(0, 7, 3, "producer-1", flexible: false)
+            .String(null, false).Int16(-1).Int32(30_000)
+            .Array(1, false).String("orders", false)
+            .Array(1, false).Int32(1).Bytes(KafkaWire.RecordBatch(5, 3, payload: 400), false)
+            .Message();
+        driver.Feed(StreamDirection.Egress, request.AsSpan(0, 130));
+        driver.Gap(StreamDirection.Egress, 50);
+        driver.Feed(StreamDirection.Egress, request.AsSpan(180));
+        driver.Feed(StreamDirection.Egress, KafkaSamples.HeartbeatV4Request(4, "g"));
+        driver.Feed(StreamDirection.Ingress, [.. KafkaSamples.ProduceV7Response(3, "orders", 1, 0, 42), .. KafkaSamples.HeartbeatV4Response(4, 0)]);
+        var records = driver.Records();
+        Assert.Equal(0, driver.InvalidCount);
+        Assert.Equal([KafkaApiKey.Produce, KafkaApiKey.Heartbeat], records.Select(r => r.ApiKey));
+        Assert.Equal((5L, KafkaCompression.Lz4, true, "OK"), (records[0].RecordCount, records[0].Partitions[0].Compression!.Value, records[0].Truncated, records[0].Outcome));
+        Assert.Equal(request.Length, records[0].RequestSize);
     }
 
     [Fact]
@@ -127,6 +150,34 @@ public sealed class KafkaParserRobustnessTests
         Assert.Equal("OK", Assert.Single(driver.Records()).Outcome);
     }
 
+    [Fact]
+    public void A_server_stream_that_starts_after_a_size_prefix_finds_the_next_request()
+    {
+        var driver = KafkaSamples.Driver(role: ConnectionRole.Server);
+        var first = KafkaSamples.ApiVersionsV3Request;
+        Assert.True(new KafkaParser().Infer(first.AsSpan(4), StreamDirection.Ingress) >= 50);
+        driver.Gap(StreamDirection.Ingress, 4);
+        driver.Feed(StreamDirection.Ingress, [.. first.AsSpan(4), .. KafkaSamples.MetadataV12Request(2, "orders")]);
+        driver.Feed(StreamDirection.Egress, [.. KafkaSamples.ApiVersionsV3Response, .. KafkaSamples.MetadataV12Response(2, "orders", 1)]);
+        var record = Assert.Single(driver.Records());
+        Assert.Equal((KafkaApiKey.Metadata, ConnectionRole.Server, "orders"), (record.ApiKey, record.Role, record.Partitions[0].Topic));
+    }
+
+    [Fact]
+    public void A_request_stream_whose_first_bytes_come_after_its_start_is_resynced_not_framed()
+    {
+        var context = new RecordingParseContext();
+        var parser = new RoleOverrideParser(new KafkaParser(), ConnectionRole.Server).CreateConnectionParser(context);
+        var body = new System.Buffers.ReadOnlySequence<byte>(KafkaSamples.ApiVersionsV3Request.AsMemory(4));
+        Assert.Equal(ParseStatus.Invalid, parser.Parse(StreamDirection.Ingress, body, 4, out var consumed));
+        Assert.Equal(1, body.Slice(0, consumed).Length);
+
+        var whole = new System.Buffers.ReadOnlySequence<byte>(KafkaSamples.ApiVersionsV3Request);
+        var fresh = new RoleOverrideParser(new KafkaParser(), ConnectionRole.Server).CreateConnectionParser(context);
+        Assert.Equal(ParseStatus.Continue, fresh.Parse(StreamDirection.Ingress, whole, 4, out consumed));
+        Assert.Equal(whole.Length, whole.Slice(0, consumed).Length);
+    }
+
     [Theory]
     [InlineData("00000025001200030000000100077264", 80)]
     [InlineData("0000002500120003000000010007726b", 80)]
@@ -134,11 +185,17 @@ public sealed class KafkaParserRobustnessTests
     [InlineData("0000002500ff000300000001ffff0000", 0)]
     [InlineData("00000025001200ff00000001ffff0000", 0)]
     [InlineData("474554202f20485454502f312e310d0a", 0)]
+    [InlineData("001200030000000100077264", 60)]
+    [InlineData("001200030000000100071264", 0)]
     public void Inference_scores_request_heads(string hex, int score)
     {
         var parser = new KafkaParser();
         int actual = parser.Infer(Convert.FromHexString(hex), StreamDirection.Egress);
-        if (score == 80)
+        if (score == 60)
+        {
+            Assert.Equal(60, actual);
+        }
+        else if (score == 80)
         {
             Assert.True(actual >= 30, $"score {actual}");
         }

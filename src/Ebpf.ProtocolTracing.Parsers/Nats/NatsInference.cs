@@ -9,10 +9,10 @@ internal static class NatsInference
     /// <summary>A whole, valid PUB/HPUB/SUB/UNSUB/MSG/HMSG line.</summary>
     public const int Likely = 80;
 
-    /// <summary>A keep-alive or error line, or a message operation whose line is not complete yet.</summary>
+    /// <summary>An error line, or a message operation whose line is not complete yet.</summary>
     public const int Plausible = 60;
 
-    /// <summary><c>+OK</c>: RESP looks the same, so it alone does not decide.</summary>
+    /// <summary><c>+OK</c>, or <c>PING</c>/<c>PONG</c> with nothing after them: RESP (inline) looks the same, so they alone do not decide.</summary>
     public const int Possible = 30;
 
     private static readonly NatsParserOptions Defaults = new();
@@ -32,7 +32,14 @@ internal static class NatsInference
                 return separator == (byte)' ' && data.Length > nameLength + 1 && data[nameLength + 1] == (byte)'{' ? Certain : 0;
             case NatsOperation.Ping:
             case NatsOperation.Pong:
-                return separator == (byte)'\r' ? Plausible : 0;
+                if (separator != (byte)'\r')
+                {
+                    return 0;
+                }
+
+                // Judge by the line after the keep-alive when there is one.
+                int next = data.IndexOf((byte)'\n') + 1;
+                return next > 0 && next < data.Length ? Math.Max(Possible, Score(data[next..])) : Possible;
             case NatsOperation.Ok:
                 return separator == (byte)'\r' ? Possible : 0;
             case NatsOperation.Err:

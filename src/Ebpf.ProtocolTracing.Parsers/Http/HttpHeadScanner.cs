@@ -120,7 +120,12 @@ internal struct HttpHeadScanner
             var lineStart = reader.Position;
             if (!reader.TryAdvanceTo((byte)'\n'))
             {
-                return scanner.IncompleteLine(bounded.Slice(lineStart), data.Length >= maxHeadBytes);
+                // As the span path does: a partial line that is already invalid (a bad byte in a field
+                // name) is rejected now, so the verdict never depends on where segments end.
+                var partial = bounded.Slice(lineStart);
+                return ScanWholeLine(ref scanner, partial, maxHeaderCount, out _) == HeadScanStatus.Invalid
+                    ? HeadScanStatus.Invalid
+                    : scanner.IncompleteLine(partial, data.Length >= maxHeadBytes);
             }
 
             // Each line is handed over whole, LF included; a line split across segments is copied once.

@@ -1,3 +1,4 @@
+using Ebpf.ProtocolTracing.Cassandra;
 using Ebpf.ProtocolTracing.Dns;
 using Ebpf.ProtocolTracing.Http;
 using Ebpf.ProtocolTracing.Http2;
@@ -24,6 +25,7 @@ public static class BuiltInParsers
         new NatsParser(),
         new MemcachedParser(),
         new KafkaParser(),
+        new CassandraParser(),
         new DnsParser(),
     ];
 }

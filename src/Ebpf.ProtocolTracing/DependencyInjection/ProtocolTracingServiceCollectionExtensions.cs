@@ -1,4 +1,5 @@
 using Ebpf.ProtocolTracing;
+using Ebpf.ProtocolTracing.Cassandra;
 using Ebpf.ProtocolTracing.Dns;
 using Ebpf.ProtocolTracing.Hosting;
 using Ebpf.ProtocolTracing.Http;
@@ -70,6 +71,9 @@ public static class ProtocolTracingServiceCollectionExtensions
         services.AddOptions<KafkaParserOptions>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IProtocolParser, KafkaParser>(
             provider => new KafkaParser(provider.GetRequiredService<IOptions<KafkaParserOptions>>().Value)));
+        services.AddOptions<CassandraParserOptions>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IProtocolParser, CassandraParser>(
+            provider => new CassandraParser(provider.GetRequiredService<IOptions<CassandraParserOptions>>().Value)));
         services.AddOptions<DnsParserOptions>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IProtocolParser, DnsParser>(
             provider => new DnsParser(provider.GetRequiredService<IOptions<DnsParserOptions>>().Value)));

@@ -4,6 +4,7 @@
 #
 #   scripts/fuzz.sh [seconds-per-target] [target...]     default 60 s (CI=true: 10 s), every target
 #   FUZZ_ENGINE=afl|mutate                              default: afl when afl-fuzz is installed
+#   FUZZ_SEED=N                                         mutate: a fixed seed, so a run repeats exactly
 #
 # afl:    coverage-guided. The sharpfuzz tool instruments the parser and tracker assemblies, AFL++
 #         (apt: afl++) drives `protocol-fuzz afl <target>` through SharpFuzz's out-of-process runner.
@@ -81,7 +82,7 @@ for target in "${targets[@]}"; do
         report+=("$line")
     else
         set +e
-        line=$("${fuzzer[@]}" mutate "$target" "$seconds" "$corpus" "$findings/$target" | tee /dev/stderr | tail -1)
+        line=$("${fuzzer[@]}" mutate "$target" "$seconds" "$corpus" "$findings/$target" ${FUZZ_SEED:+"$FUZZ_SEED"} | tee /dev/stderr | tail -1)
         code=$?
         set -e
         ((code == 0)) || status=1

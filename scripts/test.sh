@@ -82,6 +82,22 @@ for project in "${test_projects[@]}"; do
     summary+=("$(printf '%-40s %4d passed, %4d failed, %4d skipped%s' "$name" "$passed" "$failed" "$skipped" "$note")")
 done
 
+# A short fuzzing pass over every parser and the tracker (scripts/fuzz.sh; fixed seed, so it repeats).
+echo "== fuzz"
+set +e
+FUZZ_ENGINE=mutate FUZZ_SEED=1 timeout --kill-after=30s 10m "$root/scripts/fuzz.sh" 5
+fuzz_exit=$?
+set -e
+if ((fuzz_exit == 0)); then
+    total_passed=$((total_passed + 1))
+    summary+=("$(printf '%-40s %4d passed, %4d failed, %4d skipped' fuzz 1 0 0)")
+else
+    status=1
+    total_failed=$((total_failed + 1))
+    failed_tests+=("fuzz: a finding or a failed run (exit $fuzz_exit); inputs in fuzz/findings/")
+    summary+=("$(printf '%-40s %4d passed, %4d failed, %4d skipped' fuzz 0 1 0)")
+fi
+
 echo
 echo "== summary"
 printf '%s\n' "${summary[@]}"

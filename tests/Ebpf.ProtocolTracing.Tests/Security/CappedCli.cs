@@ -165,8 +165,26 @@ internal sealed class CappedCli : IDisposable
         }
 
         Assert.True(root is not null, $"the repository root is not above {AppContext.BaseDirectory}");
-        var dll = Path.Combine(root.FullName, "src", "Ebpf.ProtocolTracing.Cli", "bin", configuration, "net10.0", "protocol-trace.dll");
-        Assert.True(File.Exists(dll), $"{dll} is not built: build the solution (scripts/test.sh does) before the least-privilege tests.");
+        var project = Path.Combine(root.FullName, "src", "Ebpf.ProtocolTracing.Cli");
+        var dll = Path.Combine(project, "bin", configuration, "net10.0", "protocol-trace.dll");
+        var cliLibrary = Path.Combine(Path.GetDirectoryName(dll)!, "Ebpf.ProtocolTracing.dll");
+        var testLibrary = Path.Combine(AppContext.BaseDirectory, "Ebpf.ProtocolTracing.dll");
+        if (!File.Exists(dll) || !File.Exists(cliLibrary) || File.GetLastWriteTimeUtc(cliLibrary) < File.GetLastWriteTimeUtc(testLibrary))
+        {
+            // Only the test project was built (or the CLI is older than the library under test).
+            using var build = Process.Start(new ProcessStartInfo("dotnet")
+            {
+                ArgumentList = { "build", project, "-c", configuration, "-nologo", "-v", "q" },
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                UseShellExecute = false,
+            })!;
+            var output = build.StandardOutput.ReadToEndAsync();
+            var errors = build.StandardError.ReadToEndAsync();
+            Assert.True(build.WaitForExit(TimeSpan.FromMinutes(5)), "building the CLI took over 5 minutes");
+            Assert.True(build.ExitCode == 0, $"building {project} failed:\n{output.Result}\n{errors.Result}");
+        }
+
         return dll;
     }
 }

@@ -185,12 +185,14 @@ internal sealed class KafkaConnectionParser : IConnectionParser
             var bytes = window[..(int)Math.Min(window.Length, reader.Remaining)];
             reader.TryCopyTo(bytes);
             bool? found = requests ? KafkaInference.IsResyncPoint(bytes, _options.MaxMessageBytes) : LooksLikeAwaitedResponse(bytes);
-            if (found is null)
+            if (found is null && bytes.Length < KafkaInference.MinRequestBytes)
             {
                 break;
             }
 
-            if (found.Value)
+            // An undecided candidate (its client id runs past the data) does not stop the search: a whole
+            // request further on is a surer start, and the caller keeps only a short tail.
+            if (found == true)
             {
                 frameStart = reader.Position;
                 return true;

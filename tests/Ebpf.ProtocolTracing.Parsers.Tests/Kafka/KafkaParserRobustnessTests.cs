@@ -164,6 +164,19 @@ public sealed class KafkaParserRobustnessTests
     }
 
     [Fact]
+    public void Resync_looks_past_a_candidate_whose_client_id_runs_off_the_data()
+    {
+        var context = new RecordingParseContext();
+        var parser = new KafkaParser().CreateConnectionParser(context);
+        // Looks like a request header with a 200-byte client id that is not all here, then a real request.
+        byte[] decoy = [0, 0, 1, 0, 0, 3, 0, 1, 0, 0, 0, 9, 0, 200, (byte)'a', (byte)'b'];
+        var request = KafkaSamples.HeartbeatV4Request(3, "g");
+        var data = new System.Buffers.ReadOnlySequence<byte>([.. decoy, .. request]);
+        Assert.True(parser.TryFindFrameStart(StreamDirection.Egress, data, out var start));
+        Assert.Equal(decoy.Length, data.Slice(0, start).Length);
+    }
+
+    [Fact]
     public void A_request_stream_whose_first_bytes_come_after_its_start_is_resynced_not_framed()
     {
         var context = new RecordingParseContext();

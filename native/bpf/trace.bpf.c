@@ -483,12 +483,14 @@ static __always_inline void infer(struct conn_state *st, const struct syscall_ar
 
 /*
  * The protocol to stamp on data events of a stream whose guess is p, or -1 when its data is not sent
- * up (p is st->protocol for socket bytes, st->tls_protocol for TLS plaintext).
+ * up (p is st->protocol for socket bytes, st->tls_protocol for TLS plaintext; stream is the matching
+ * TRACE_DISABLED_* bit).
  */
 static __always_inline int send_protocol_for(struct trace_config *cfg, struct conn_state *st, __u8 p, __u32 tgid,
-					     __s32 fd)
+					     __s32 fd, __u8 stream)
 {
 	struct conn_key key = {};
+	__u8 *given_up;
 	int protocol = -1;
 
 	if (p != TRACE_PROTOCOL_UNKNOWN && p < 64 && (cfg->enabled_protocols & (1ULL << p)))
@@ -503,7 +505,8 @@ static __always_inline int send_protocol_for(struct trace_config *cfg, struct co
 	key.tgid = tgid;
 	key.fd = fd;
 	key.generation = st->generation;
-	if (bpf_map_lookup_elem(&disabled, &key))
+	given_up = bpf_map_lookup_elem(&disabled, &key);
+	if (given_up && (*given_up & stream))
 		return -1;
 	return protocol;
 }
@@ -511,7 +514,7 @@ static __always_inline int send_protocol_for(struct trace_config *cfg, struct co
 /* The protocol to stamp on the connection's socket data events, or -1 when its data is not sent up. */
 static __always_inline int send_protocol(struct trace_config *cfg, struct conn_state *st, __u32 tgid, __s32 fd)
 {
-	return send_protocol_for(cfg, st, st->protocol, tgid, fd);
+	return send_protocol_for(cfg, st, st->protocol, tgid, fd, TRACE_DISABLED_SOCKET);
 }
 
 /* TLS plaintext from uprobes on TLS libraries; also decides which socket bytes are ciphertext. */

@@ -234,7 +234,7 @@ static __always_inline int tls_return(struct pt_regs *ctx)
 		tls_infer(st, call.buf, total);
 
 	position = __sync_fetch_and_add(&st->tls_bytes[call.direction & 1], total);
-	protocol = send_protocol_for(cfg, st, st->tls_protocol, tgid, fd);
+	protocol = send_protocol_for(cfg, st, st->tls_protocol, tgid, fd, TRACE_DISABLED_TLS);
 	if (protocol < 0)
 		return 0;
 	w = bpf_map_lookup_elem(&walk_scratch, &zero);

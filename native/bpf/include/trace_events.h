@@ -155,6 +155,16 @@ struct datagram_event {
 	/* __u8 data[captured_len]; */
 }; /* 72 bytes */
 
+/*
+ * Value bits of the "disabled" map (key: struct conn_key): which of a connection's streams user space
+ * gave up on. A TLS connection's socket bytes and its plaintext share the key; giving up on the
+ * ciphertext must not silence the plaintext.
+ */
+enum trace_disabled_stream {
+	TRACE_DISABLED_SOCKET = 1 << 0, /* the bytes read and written on the socket */
+	TRACE_DISABLED_TLS = 1 << 1,    /* the plaintext captured from a TLS library */
+};
+
 /* Written by user space into the single entry of the "config" array map before attaching. */
 struct trace_config {
 	__u32 self_tgid;         /* the tracer itself: never traced */

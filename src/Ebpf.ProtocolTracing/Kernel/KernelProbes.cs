@@ -140,8 +140,11 @@ internal sealed partial class KernelProbes : IConnectionControl, IDisposable
         }
     }
 
-    /// <summary>Stops the kernel from sending data events of <paramref name="id"/>. Does nothing once disposed.</summary>
-    public void DisableConnection(ConnectionId id)
+    /// <summary>
+    /// Stops the kernel from sending data events of <paramref name="id"/>'s socket bytes, or of its TLS
+    /// plaintext when <paramref name="encrypted"/>. Does nothing once disposed.
+    /// </summary>
+    public void DisableConnection(ConnectionId id, bool encrypted = false)
     {
         if (Volatile.Read(ref disposed))
         {
@@ -149,11 +152,14 @@ internal sealed partial class KernelProbes : IConnectionControl, IDisposable
         }
 
         var key = new KernelConnKey((uint)id.Pid, id.Fd, id.Generation);
-        const byte Disabled = 1;
+        // Mirrors enum trace_disabled_stream; the other stream's bit, if set, is kept.
+        const byte SocketStream = 1, TlsStream = 2;
+        Span<byte> current = stackalloc byte[1];
         int errno;
         try
         {
-            errno = disabledMap.Update(key, Disabled);
+            var given = disabledMap.Lookup(key, current) == 0 ? current[0] : (byte)0;
+            errno = disabledMap.Update(key, (byte)(given | (encrypted ? TlsStream : SocketStream)));
         }
         catch (ObjectDisposedException)
         {
@@ -168,7 +174,7 @@ internal sealed partial class KernelProbes : IConnectionControl, IDisposable
     }
 
     /// <inheritdoc />
-    void IConnectionControl.Disable(ConnectionId id) => DisableConnection(id);
+    void IConnectionControl.Disable(ConnectionId id, bool encrypted) => DisableConnection(id, encrypted);
 
     /// <summary>The kernel counters, summed over all CPUs. Zero once disposed.</summary>
     public KernelCounters ReadCounters()

@@ -454,7 +454,7 @@ internal sealed partial class ConnectionTracker
 
         try
         {
-            _control.Disable(connection.Id);
+            _control.Disable(connection.Id, connection.Connection.Encrypted);
         }
         catch (Exception exception) when (exception is not OutOfMemoryException)
         {

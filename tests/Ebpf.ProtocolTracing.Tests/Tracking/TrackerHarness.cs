@@ -10,7 +10,9 @@ internal sealed class FakeConnectionControl : IConnectionControl
 {
     public List<ConnectionId> Disabled { get; } = [];
 
-    public void Disable(ConnectionId id) => Disabled.Add(id);
+    public List<ConnectionId> DisabledEncrypted { get; } = [];
+
+    public void Disable(ConnectionId id, bool encrypted) => (encrypted ? DisabledEncrypted : Disabled).Add(id);
 }
 
 /// <summary>A tracker with the test protocol, a fixed clock, and synthetic kernel events.</summary>

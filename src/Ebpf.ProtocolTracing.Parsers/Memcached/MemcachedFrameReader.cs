@@ -2,22 +2,16 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.Globalization;
 
-namespace Ebpf.ProtocolTracing.Memcached;
+using Ebpf.ProtocolTracing.Parsing;
 
-/// <summary>What <see cref="MemcachedFrameReader.Read"/> found.</summary>
-internal enum MemcachedReadStatus
-{
-    NeedMore,
-    Frame,
-    Invalid,
-}
+namespace Ebpf.ProtocolTracing.Memcached;
 
 /// <summary>
 /// Reads one direction of a memcached connection, resumably at any byte: text lines and their data
 /// blocks, or binary headers with their extras, key and value. Values are stepped over as they arrive and
 /// never kept, so a gap inside one is absorbed.
 /// </summary>
-internal sealed class MemcachedFrameReader
+internal sealed class MemcachedFrameReader : IFrameReader<MemcachedFrame>
 {
     private readonly MemcachedParserOptions _options;
     private byte[] _scratch = [];
@@ -27,7 +21,7 @@ internal sealed class MemcachedFrameReader
 
     public MemcachedFrameReader(MemcachedParserOptions options) => _options = options;
 
-    public MemcachedReadStatus Read(ReadOnlySequence<byte> data, long streamPosition, ref long offset)
+    public FrameReadStatus Read(ReadOnlySequence<byte> data, long streamPosition, ref long offset)
     {
         if (_inValue is not null)
         {
@@ -36,24 +30,24 @@ internal sealed class MemcachedFrameReader
             _valueRemaining -= take;
             if (_valueRemaining > 0)
             {
-                return MemcachedReadStatus.NeedMore;
+                return FrameReadStatus.NeedMore;
             }
 
             _ready = _inValue;
             _inValue = null;
-            return MemcachedReadStatus.Frame;
+            return FrameReadStatus.Frame;
         }
 
         var rest = data.Slice(offset);
         if (rest.IsEmpty)
         {
-            return MemcachedReadStatus.NeedMore;
+            return FrameReadStatus.NeedMore;
         }
 
         var status = MemcachedBinary.IsMagic(rest.FirstSpan[0])
             ? ReadBinary(rest, out var frame, out long frameLength, out long trailing)
             : ReadText(rest, out frame, out frameLength, out trailing);
-        if (status != MemcachedReadStatus.Frame)
+        if (status != FrameReadStatus.Frame)
         {
             return status;
         }
@@ -68,7 +62,7 @@ internal sealed class MemcachedFrameReader
         }
 
         _ready = frame;
-        return MemcachedReadStatus.Frame;
+        return FrameReadStatus.Frame;
     }
 
     public MemcachedFrame TakeFrame()
@@ -96,7 +90,7 @@ internal sealed class MemcachedFrameReader
         _ready = null;
     }
 
-    private MemcachedReadStatus ReadText(ReadOnlySequence<byte> rest, out MemcachedFrame? frame, out long frameLength, out long trailing)
+    private FrameReadStatus ReadText(ReadOnlySequence<byte> rest, out MemcachedFrame? frame, out long frameLength, out long trailing)
     {
         frame = null;
         frameLength = 0;
@@ -104,13 +98,13 @@ internal sealed class MemcachedFrameReader
         var newline = rest.PositionOf((byte)'\n');
         if (newline is null)
         {
-            return rest.Length > _options.MaxLineBytes || !CouldStartWord(rest.FirstSpan[0]) ? MemcachedReadStatus.Invalid : MemcachedReadStatus.NeedMore;
+            return rest.Length > _options.MaxLineBytes || !CouldStartWord(rest.FirstSpan[0]) ? FrameReadStatus.Invalid : FrameReadStatus.NeedMore;
         }
 
         var lineSequence = rest.Slice(0, newline.Value);
         if (lineSequence.Length > _options.MaxLineBytes)
         {
-            return MemcachedReadStatus.Invalid;
+            return FrameReadStatus.Invalid;
         }
 
         var line = Contiguous(lineSequence);
@@ -121,15 +115,15 @@ internal sealed class MemcachedFrameReader
 
         if (!MemcachedTextLine.TryParse(line, _options, out frame))
         {
-            return MemcachedReadStatus.Invalid;
+            return FrameReadStatus.Invalid;
         }
 
         frameLength = lineSequence.Length + 1;
         trailing = frame!.ValueSize >= 0 ? frame.ValueSize + 2 : 0;
-        return MemcachedReadStatus.Frame;
+        return FrameReadStatus.Frame;
     }
 
-    private MemcachedReadStatus ReadBinary(ReadOnlySequence<byte> rest, out MemcachedFrame? frame, out long frameLength, out long trailing)
+    private FrameReadStatus ReadBinary(ReadOnlySequence<byte> rest, out MemcachedFrame? frame, out long frameLength, out long trailing)
     {
         frame = null;
         frameLength = 0;
@@ -138,13 +132,13 @@ internal sealed class MemcachedFrameReader
         if (rest.Length < MemcachedBinary.HeaderLength)
         {
             rest.CopyTo(header);
-            return header[1] <= 0x24 || rest.Length < 2 ? MemcachedReadStatus.NeedMore : MemcachedReadStatus.Invalid;
+            return header[1] <= 0x24 || rest.Length < 2 ? FrameReadStatus.NeedMore : FrameReadStatus.Invalid;
         }
 
         rest.Slice(0, MemcachedBinary.HeaderLength).CopyTo(header);
         if (!MemcachedBinary.IsPlausible(header, _options))
         {
-            return MemcachedReadStatus.Invalid;
+            return FrameReadStatus.Invalid;
         }
 
         int extras = header[4];
@@ -152,7 +146,7 @@ internal sealed class MemcachedFrameReader
         uint body = BinaryPrimitives.ReadUInt32BigEndian(header[8..]);
         if (rest.Length < MemcachedBinary.HeaderLength + extras + keyLength)
         {
-            return MemcachedReadStatus.NeedMore;
+            return FrameReadStatus.NeedMore;
         }
 
         bool request = header[0] == MemcachedBinary.RequestMagic;
@@ -177,7 +171,7 @@ internal sealed class MemcachedFrameReader
         frame = result;
         frameLength = MemcachedBinary.HeaderLength + extras + keyLength;
         trailing = value;
-        return MemcachedReadStatus.Frame;
+        return FrameReadStatus.Frame;
     }
 
     private static bool CouldStartWord(byte first) =>

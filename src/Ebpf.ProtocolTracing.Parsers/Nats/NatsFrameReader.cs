@@ -2,22 +2,16 @@ using System.Buffers;
 using System.Text;
 using Ebpf.ProtocolTracing.Redis;
 
-namespace Ebpf.ProtocolTracing.Nats;
+using Ebpf.ProtocolTracing.Parsing;
 
-/// <summary>What <see cref="NatsFrameReader.Read"/> found.</summary>
-internal enum NatsReadStatus
-{
-    NeedMore,
-    Frame,
-    Invalid,
-}
+namespace Ebpf.ProtocolTracing.Nats;
 
 /// <summary>
 /// Reads one direction of a NATS connection, resumably at any byte: control lines, then for messages the
 /// header block and payload of the declared size, consumed as they arrive (only their first bytes are
 /// kept), so a gap inside them is absorbed.
 /// </summary>
-internal sealed class NatsFrameReader
+internal sealed class NatsFrameReader : IFrameReader<NatsFrame>
 {
     private readonly NatsParserOptions _options;
     private readonly byte[] _headerKept;
@@ -44,7 +38,7 @@ internal sealed class NatsFrameReader
     /// Reads from <paramref name="offset"/> on and advances it past what was consumed; returns each
     /// complete frame as soon as it is read (take it with <see cref="TakeFrame"/>).
     /// </summary>
-    public NatsReadStatus Read(ReadOnlySequence<byte> data, long streamPosition, ref long offset)
+    public FrameReadStatus Read(ReadOnlySequence<byte> data, long streamPosition, ref long offset)
     {
         while (true)
         {
@@ -52,25 +46,25 @@ internal sealed class NatsFrameReader
             {
                 if (!ReadMessageBytes(data, ref offset))
                 {
-                    return NatsReadStatus.NeedMore;
+                    return FrameReadStatus.NeedMore;
                 }
 
                 FinishMessage();
-                return NatsReadStatus.Frame;
+                return FrameReadStatus.Frame;
             }
 
             var rest = data.Slice(offset);
             var newline = rest.PositionOf((byte)'\n');
             if (newline is null)
             {
-                return rest.Length > _options.MaxLineBytes || !CouldStartLine(rest) ? NatsReadStatus.Invalid : NatsReadStatus.NeedMore;
+                return rest.Length > _options.MaxLineBytes || !CouldStartLine(rest) ? FrameReadStatus.Invalid : FrameReadStatus.NeedMore;
             }
 
             var lineSequence = rest.Slice(0, newline.Value);
             long lineLength = lineSequence.Length;
             if (lineLength > _options.MaxLineBytes)
             {
-                return NatsReadStatus.Invalid;
+                return FrameReadStatus.Invalid;
             }
 
             var line = Contiguous(lineSequence);
@@ -81,7 +75,7 @@ internal sealed class NatsFrameReader
 
             if (!NatsLineParser.TryParse(line, _options, out var frame) || frame is null)
             {
-                return NatsReadStatus.Invalid;
+                return FrameReadStatus.Invalid;
             }
 
             frame.Position = streamPosition + offset;
@@ -89,7 +83,7 @@ internal sealed class NatsFrameReader
             if (!frame.HasMessage)
             {
                 _ready = frame;
-                return NatsReadStatus.Frame;
+                return FrameReadStatus.Frame;
             }
 
             _message = frame;
@@ -100,7 +94,7 @@ internal sealed class NatsFrameReader
         }
     }
 
-    /// <summary>The frame the last <see cref="NatsReadStatus.Frame"/> stood for.</summary>
+    /// <summary>The frame the last <see cref="FrameReadStatus.Frame"/> stood for.</summary>
     public NatsFrame TakeFrame()
     {
         var frame = _ready ?? throw new InvalidOperationException("No frame was read.");

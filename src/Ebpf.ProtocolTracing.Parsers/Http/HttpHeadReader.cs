@@ -10,11 +10,11 @@ namespace Ebpf.ProtocolTracing.Http;
 internal static class HttpHeadReader
 {
     /// <summary>Fills the head fields of <paramref name="message"/> from <paramref name="head"/>.</summary>
-    public static void Read(HttpMessage message, in ReadOnlySequence<byte> head, in HttpHeadScanner scan, bool redactSecrets)
+    public static void Read(HttpMessage message, in ReadOnlySequence<byte> head, in HttpHeadScanner scan, HttpSecretHeaderSet? secretHeaders)
     {
         if (head.IsSingleSegment)
         {
-            Read(message, head.FirstSpan, scan, redactSecrets);
+            Read(message, head.FirstSpan, scan, secretHeaders);
             return;
         }
 
@@ -23,7 +23,7 @@ internal static class HttpHeadReader
         try
         {
             head.CopyTo(rented);
-            Read(message, rented.AsSpan(0, length), scan, redactSecrets);
+            Read(message, rented.AsSpan(0, length), scan, secretHeaders);
         }
         finally
         {
@@ -31,7 +31,7 @@ internal static class HttpHeadReader
         }
     }
 
-    private static void Read(HttpMessage message, ReadOnlySpan<byte> head, in HttpHeadScanner scan, bool redactSecrets)
+    private static void Read(HttpMessage message, ReadOnlySpan<byte> head, in HttpHeadScanner scan, HttpSecretHeaderSet? secretHeaders)
     {
         int lineEnd = head.IndexOf((byte)'\n');
         var startLine = HttpCharacters.WithoutCarriageReturn(head[..lineEnd]);
@@ -48,10 +48,10 @@ internal static class HttpHeadReader
             message.ReasonPhrase = startLine.Length > 13 ? Encoding.UTF8.GetString(startLine[13..]) : string.Empty;
         }
 
-        message.Headers = ReadFields(head[(lineEnd + 1)..], scan.HeaderCount, redactSecrets);
+        message.Headers = ReadFields(head[(lineEnd + 1)..], scan.HeaderCount, secretHeaders);
     }
 
-    private static HttpHeaders ReadFields(ReadOnlySpan<byte> fields, int count, bool redactSecrets)
+    private static HttpHeaders ReadFields(ReadOnlySpan<byte> fields, int count, HttpSecretHeaderSet? secretHeaders)
     {
         if (count == 0)
         {
@@ -81,7 +81,7 @@ internal static class HttpHeadReader
 
             int colon = line.IndexOf((byte)':');
             string name = Encoding.ASCII.GetString(line[..colon]);
-            string value = redactSecrets && IsSecret(name)
+            string value = secretHeaders is not null && secretHeaders.Contains(name)
                 ? HttpParserOptions.RedactedValue
                 : Encoding.UTF8.GetString(HttpCharacters.TrimWhitespace(line[(colon + 1)..]));
             result[index++] = new(name, value);
@@ -91,19 +91,6 @@ internal static class HttpHeadReader
     }
 
     private static bool IsRedacted(string value) => ReferenceEquals(value, HttpParserOptions.RedactedValue);
-
-    private static bool IsSecret(string name)
-    {
-        foreach (var secret in HttpParserOptions.SecretHeaderNames)
-        {
-            if (string.Equals(name, secret, StringComparison.OrdinalIgnoreCase))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
 
     private static string MethodName(ReadOnlySpan<byte> method) => method switch
     {

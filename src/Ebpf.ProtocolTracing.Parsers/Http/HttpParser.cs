@@ -47,6 +47,8 @@ public sealed class HttpParser : IProtocolParser
             MaxHeaderCount = options.MaxHeaderCount,
             MaxPendingRequests = options.MaxPendingRequests,
         };
+        _options.SecretHeaders.Clear();
+        _options.SecretHeaders.UnionWith(options.SecretHeaders);
     }
 
     /// <inheritdoc />

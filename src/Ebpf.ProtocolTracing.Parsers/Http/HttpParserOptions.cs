@@ -3,8 +3,11 @@ namespace Ebpf.ProtocolTracing.Http;
 /// <summary>Limits and privacy settings of the HTTP/1.x parser.</summary>
 public sealed class HttpParserOptions
 {
-    /// <summary>The names whose values <see cref="RedactSecrets"/> hides.</summary>
-    internal static readonly string[] SecretHeaderNames = ["Authorization", "Proxy-Authorization", "Cookie", "Set-Cookie"];
+    // Built on first use, thread-safely: connection parsers of one parser may run on several threads.
+    private readonly Lazy<HttpSecretHeaderSet?> _activeSecretHeaders;
+
+    /// <summary>Creates options with the defaults.</summary>
+    public HttpParserOptions() => _activeSecretHeaders = new(() => HttpSecretHeaderSet.Create(RedactSecrets, SecretHeaders));
 
     /// <summary>The value a redacted header gets.</summary>
     public const string RedactedValue = "[REDACTED]";
@@ -16,10 +19,41 @@ public sealed class HttpParserOptions
     public int MaxBodyBytes { get; set; } = 4096;
 
     /// <summary>
-    /// Whether the values of <c>Authorization</c>, <c>Proxy-Authorization</c>, <c>Cookie</c> and
-    /// <c>Set-Cookie</c> are replaced by <see cref="RedactedValue"/> (default <see langword="true"/>).
+    /// The header fields redacted unless taken out of <see cref="SecretHeaders"/>: credentials and session
+    /// tokens that common servers, proxies and cloud APIs carry in headers.
+    /// </summary>
+    public static IReadOnlyList<string> DefaultSecretHeaders { get; } =
+    [
+        "Authorization",
+        "Proxy-Authorization",
+        "Cookie",
+        "Set-Cookie",
+        "X-Api-Key",
+        "Api-Key",
+        "X-Auth-Token",
+        "X-Access-Token",
+        "X-Amz-Security-Token",
+        "X-Goog-Api-Key",
+        "Ocp-Apim-Subscription-Key",
+        "X-Vault-Token",
+        "Private-Token",
+        "X-CSRF-Token",
+        "X-XSRF-Token",
+    ];
+
+    /// <summary>
+    /// Whether the values of the header fields named in <see cref="SecretHeaders"/> are replaced by
+    /// <see cref="RedactedValue"/> (default <see langword="true"/>).
     /// </summary>
     public bool RedactSecrets { get; set; } = true;
+
+    /// <summary>
+    /// The header field names (case-insensitive) whose values are redacted while <see cref="RedactSecrets"/>
+    /// is on. Starts as <see cref="DefaultSecretHeaders"/>; add your own credential headers
+    /// (<c>o.SecretHeaders.Add("X-Tenant-Key")</c>) or remove one to see its value
+    /// (<c>o.SecretHeaders.Remove("Cookie")</c>). Read once, when the parser is created.
+    /// </summary>
+    public ISet<string> SecretHeaders { get; } = new HashSet<string>(DefaultSecretHeaders, StringComparer.OrdinalIgnoreCase);
 
     /// <summary>
     /// Longest accepted message head, start line and headers together (default 64 KiB); a longer head
@@ -38,11 +72,19 @@ public sealed class HttpParserOptions
 
     /// <summary>Checks the values and says which one is wrong.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A limit is negative or zero where it must be positive.</exception>
+    /// <exception cref="ArgumentException">A name in <see cref="SecretHeaders"/> is not a header field name.</exception>
     public void Validate()
     {
         ArgumentOutOfRangeException.ThrowIfNegative(MaxBodyBytes);
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxHeaderBytes, 16);
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxHeaderCount, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxPendingRequests, 1);
+        HttpSecretHeaderSet.Validate(SecretHeaders, nameof(SecretHeaders));
     }
+
+    /// <summary>
+    /// What the record builder redacts: <see cref="SecretHeaders"/> frozen at first use, or
+    /// <see langword="null"/> when nothing is redacted. Only read on the parser's private copy, which never changes.
+    /// </summary>
+    internal HttpSecretHeaderSet? ActiveSecretHeaders => _activeSecretHeaders.Value;
 }

@@ -1,3 +1,5 @@
+using Ebpf.ProtocolTracing.Http;
+
 namespace Ebpf.ProtocolTracing.Http2;
 
 /// <summary>Limits, privacy and gRPC settings of the HTTP/2 parser.</summary>
@@ -9,11 +11,26 @@ public sealed class Http2ParserOptions
     /// </summary>
     public int MaxBodyBytes { get; set; } = 4096;
 
+    // Built on first use, thread-safely: connection parsers of one parser may run on several threads.
+    private readonly Lazy<HttpSecretHeaderSet?> _activeSecretHeaders;
+
+    /// <summary>Creates options with the defaults.</summary>
+    public Http2ParserOptions() => _activeSecretHeaders = new(() => HttpSecretHeaderSet.Create(RedactSecrets, SecretHeaders));
+
     /// <summary>
-    /// Whether the values of <c>authorization</c>, <c>proxy-authorization</c>, <c>cookie</c> and
-    /// <c>set-cookie</c> are replaced by <see cref="Http.HttpParserOptions.RedactedValue"/> (default <see langword="true"/>).
+    /// Whether the values of the header fields named in <see cref="SecretHeaders"/> are replaced by
+    /// <see cref="HttpParserOptions.RedactedValue"/> (default <see langword="true"/>), and with them the
+    /// values of fields whose name could not be decoded (a reference to a dynamic-table entry never seen).
     /// </summary>
     public bool RedactSecrets { get; set; } = true;
+
+    /// <summary>
+    /// The header field names (case-insensitive) whose values are redacted while <see cref="RedactSecrets"/>
+    /// is on, in HTTP/2 and gRPC metadata. Starts as <see cref="HttpParserOptions.DefaultSecretHeaders"/>; add
+    /// your own (<c>o.SecretHeaders.Add("x-tenant-key")</c>) or remove one to see its value. Read once, when
+    /// the parser is created.
+    /// </summary>
+    public ISet<string> SecretHeaders { get; } = new HashSet<string>(HttpParserOptions.DefaultSecretHeaders, StringComparer.OrdinalIgnoreCase);
 
     /// <summary>
     /// Largest header block (HEADERS or PUSH_PROMISE with its CONTINUATION frames) and largest control
@@ -63,6 +80,7 @@ public sealed class Http2ParserOptions
 
     /// <summary>Checks the values and says which one is wrong.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A limit is out of its range.</exception>
+    /// <exception cref="ArgumentException">A name in <see cref="SecretHeaders"/> is not a header field name.</exception>
     public void Validate()
     {
         ArgumentOutOfRangeException.ThrowIfNegative(MaxBodyBytes);
@@ -76,6 +94,7 @@ public sealed class Http2ParserOptions
         ArgumentOutOfRangeException.ThrowIfNegative(MaxGrpcMessageBytes);
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxRenderedChars, 16);
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxProtobufDepth, 1);
+        HttpSecretHeaderSet.Validate(SecretHeaders, nameof(SecretHeaders));
         foreach (var set in ProtobufDescriptorSets)
         {
             ArgumentNullException.ThrowIfNull(set, nameof(ProtobufDescriptorSets));
@@ -105,6 +124,14 @@ public sealed class Http2ParserOptions
             copy.ProtobufDescriptorSets.Add((byte[])set.Clone());
         }
 
+        copy.SecretHeaders.Clear();
+        copy.SecretHeaders.UnionWith(SecretHeaders);
         return copy;
     }
+
+    /// <summary>
+    /// What the record builder redacts: <see cref="SecretHeaders"/> frozen at first use, or
+    /// <see langword="null"/> when no named field is redacted. Only read on the parser's private copy, which never changes.
+    /// </summary>
+    internal HttpSecretHeaderSet? ActiveSecretHeaders => _activeSecretHeaders.Value;
 }

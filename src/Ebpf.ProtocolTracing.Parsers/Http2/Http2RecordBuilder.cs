@@ -140,7 +140,7 @@ internal sealed class Http2RecordBuilder(IParseContext context, Http2ParserOptio
         for (int i = 0; i < pairs.Length; i++)
         {
             var (name, value) = fields[i];
-            if (name is not null && value is not null && options.RedactSecrets && IsSecret(name))
+            if (name is not null && value is not null && options.ActiveSecretHeaders is { } secretHeaders && secretHeaders.Contains(name))
             {
                 value = HttpParserOptions.RedactedValue;
             }
@@ -154,19 +154,6 @@ internal sealed class Http2RecordBuilder(IParseContext context, Http2ParserOptio
         }
 
         return HttpHeaders.Create(pairs);
-    }
-
-    private static bool IsSecret(string name)
-    {
-        foreach (var secret in HttpParserOptions.SecretHeaderNames)
-        {
-            if (string.Equals(secret, name, StringComparison.OrdinalIgnoreCase))
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     private static bool HasUnknown(List<HpackField>? fields)

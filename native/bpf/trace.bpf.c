@@ -520,6 +520,9 @@ static __always_inline int send_protocol(struct trace_config *cfg, struct conn_s
 /* TLS plaintext from uprobes on TLS libraries; also decides which socket bytes are ciphertext. */
 #include "tls_probes.h"
 
+/* Go crypto/tls plaintext (register ABI): state per goroutine, probes on every RET. */
+#include "tls_go.h"
+
 /* UDP: one event per datagram, with the datagram's peer. */
 #include "datagrams.h"
 

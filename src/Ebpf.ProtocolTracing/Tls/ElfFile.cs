@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.IO.Compression;
 using System.Text;
 
 namespace Ebpf.ProtocolTracing.Tls;
@@ -19,6 +20,10 @@ internal sealed class ElfFile : IDisposable
     private const uint SectionDynsym = 11;
     private const uint SegmentLoad = 1;
     private const byte SymbolTypeFunc = 2;
+    private const byte SymbolTypeObject = 1;
+    private const ulong SectionFlagCompressed = 0x800;
+    private const int CompressionHeaderSize = 24;
+    private const uint CompressionZlib = 1;
 
     // Symbol tables larger than this are not read (a defence against damaged files, not a real limit).
     private const long MaxTableBytes = 256L * 1024 * 1024;
@@ -27,12 +32,16 @@ internal sealed class ElfFile : IDisposable
     private readonly Section[] sections;
     private readonly Segment[] segments;
 
-    private ElfFile(FileStream stream, Section[] sections, Segment[] segments)
+    private ElfFile(FileStream stream, Section[] sections, Segment[] segments, ushort machine)
     {
         this.stream = stream;
         this.sections = sections;
         this.segments = segments;
+        Machine = machine;
     }
+
+    /// <summary>The ELF machine (<c>e_machine</c>): 62 is x86-64, 183 is AArch64.</summary>
+    public ushort Machine { get; }
 
     /// <summary>Opens <paramref name="path"/>; <see langword="null"/> when it is not a 64-bit little-endian ELF file or cannot be read.</summary>
     public static ElfFile? TryOpen(string path)
@@ -59,7 +68,8 @@ internal sealed class ElfFile : IDisposable
             var sectionOffset = BinaryPrimitives.ReadInt64LittleEndian(header[40..]);
             var programCount = BinaryPrimitives.ReadUInt16LittleEndian(header[56..]);
             var sectionCount = BinaryPrimitives.ReadUInt16LittleEndian(header[60..]);
-            var file = new ElfFile(stream, ReadSections(stream, sectionOffset, sectionCount), ReadSegments(stream, programOffset, programCount));
+            var machine = BinaryPrimitives.ReadUInt16LittleEndian(header[18..]);
+            var file = new ElfFile(stream, ReadSections(stream, sectionOffset, sectionCount), ReadSegments(stream, programOffset, programCount), machine);
             stream = null;
             return file;
         }
@@ -82,7 +92,7 @@ internal sealed class ElfFile : IDisposable
         {
             if (section.Type == SectionDynsym || (includeSymtab && section.Type == SectionSymtab))
             {
-                ScanSymbols(section, wanted, found);
+                ScanSymbols(section, wanted, found, SymbolTypeFunc);
             }
 
             if (found.Count == wanted.Count)
@@ -92,6 +102,87 @@ internal sealed class ElfFile : IDisposable
         }
 
         return found;
+    }
+
+    /// <summary>
+    /// The defined data objects (e.g. Go's <c>go:itab.*net.TCPConn,net.Conn</c>) named in
+    /// <paramref name="names"/>, from <c>.symtab</c> and <c>.dynsym</c>.
+    /// </summary>
+    public Dictionary<string, FunctionSymbol> FindObjects(IReadOnlyCollection<string> names)
+    {
+        var wanted = new HashSet<string>(names, StringComparer.Ordinal);
+        var found = new Dictionary<string, FunctionSymbol>(StringComparer.Ordinal);
+        foreach (var section in sections)
+        {
+            if (section.Type is SectionSymtab or SectionDynsym)
+            {
+                ScanSymbols(section, wanted, found, SymbolTypeObject);
+            }
+        }
+
+        return found;
+    }
+
+    /// <summary>Whether the file has a section named <paramref name="name"/>.</summary>
+    public bool HasSection(string name)
+    {
+        foreach (var section in sections)
+        {
+            if (section.Name == name)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// The contents of a DWARF section (e.g. <c>.debug_info</c>), inflated when the linker compressed it
+    /// (<c>SHF_COMPRESSED</c> with zlib, or the older <c>.zdebug_*</c> form with a "ZLIB" header); <see langword="null"/>
+    /// when absent, larger than <paramref name="maxBytes"/> once inflated, or damaged.
+    /// </summary>
+    public byte[]? ReadDebugSection(string name, int maxBytes)
+    {
+        foreach (var section in sections)
+        {
+            if (section.Type == 8 /* SHT_NOBITS */ || section.Size > MaxTableBytes)
+            {
+                continue;
+            }
+
+            var legacy = section.Name == ".z" + name[1..];
+            if (section.Name != name && !legacy)
+            {
+                continue;
+            }
+
+            var raw = new byte[section.Size];
+            if (!TryRead(section.Offset, raw))
+            {
+                return null;
+            }
+
+            if (legacy)
+            {
+                // "ZLIB", the inflated size (big-endian 64-bit), then a zlib stream.
+                return raw.Length >= 12 && raw.AsSpan(0, 4).SequenceEqual("ZLIB"u8)
+                    ? Inflate(raw, 12, BinaryPrimitives.ReadUInt64BigEndian(raw.AsSpan(4)), maxBytes)
+                    : null;
+            }
+
+            if ((section.Flags & SectionFlagCompressed) == 0)
+            {
+                return raw.Length <= maxBytes ? raw : null;
+            }
+
+            // Elf64_Chdr: ch_type, ch_reserved, ch_size, ch_addralign.
+            return raw.Length >= CompressionHeaderSize && BinaryPrimitives.ReadUInt32LittleEndian(raw) == CompressionZlib
+                ? Inflate(raw, CompressionHeaderSize, BinaryPrimitives.ReadUInt64LittleEndian(raw.AsSpan(8)), maxBytes)
+                : null;
+        }
+
+        return null;
     }
 
     /// <summary>The file offset of virtual address <paramref name="address"/>, or -1 when no loaded segment holds it.</summary>
@@ -139,7 +230,27 @@ internal sealed class ElfFile : IDisposable
     /// <inheritdoc />
     public void Dispose() => stream.Dispose();
 
-    private void ScanSymbols(Section table, HashSet<string> wanted, Dictionary<string, FunctionSymbol> found)
+    private static byte[]? Inflate(byte[] raw, int start, ulong size, int maxBytes)
+    {
+        if (size > (ulong)maxBytes)
+        {
+            return null;
+        }
+
+        var result = new byte[size];
+        try
+        {
+            using var inflater = new ZLibStream(new MemoryStream(raw, start, raw.Length - start), CompressionMode.Decompress);
+            inflater.ReadExactly(result);
+            return result;
+        }
+        catch (Exception exception) when (exception is InvalidDataException or EndOfStreamException)
+        {
+            return null;
+        }
+    }
+
+    private void ScanSymbols(Section table, HashSet<string> wanted, Dictionary<string, FunctionSymbol> found, byte symbolType)
     {
         if (table.Link >= sections.Length || table.Size > MaxTableBytes || table.EntrySize != SymbolSize)
         {
@@ -165,7 +276,7 @@ internal sealed class ElfFile : IDisposable
             var info = entry[4];
             var sectionIndex = BinaryPrimitives.ReadUInt16LittleEndian(entry[6..]);
             var value = BinaryPrimitives.ReadUInt64LittleEndian(entry[8..]);
-            if ((info & 0xf) != SymbolTypeFunc || sectionIndex == 0 || value == 0)
+            if ((info & 0xf) != symbolType || sectionIndex == 0 || value == 0)
             {
                 continue;
             }
@@ -231,6 +342,7 @@ internal sealed class ElfFile : IDisposable
             result[i] = new Section(
                 NameOffset: BinaryPrimitives.ReadUInt32LittleEndian(entry),
                 Type: BinaryPrimitives.ReadUInt32LittleEndian(entry[4..]),
+                Flags: BinaryPrimitives.ReadUInt64LittleEndian(entry[8..]),
                 Offset: BinaryPrimitives.ReadInt64LittleEndian(entry[24..]),
                 Size: BinaryPrimitives.ReadUInt64LittleEndian(entry[32..]),
                 Link: BinaryPrimitives.ReadUInt32LittleEndian(entry[40..]),
@@ -300,7 +412,7 @@ internal sealed class ElfFile : IDisposable
         return [.. result];
     }
 
-    private readonly record struct Section(uint NameOffset, uint Type, long Offset, ulong Size, uint Link, ulong EntrySize)
+    private readonly record struct Section(uint NameOffset, uint Type, ulong Flags, long Offset, ulong Size, uint Link, ulong EntrySize)
     {
         public required string Name { get; init; }
     }

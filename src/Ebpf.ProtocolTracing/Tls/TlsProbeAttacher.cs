@@ -12,10 +12,12 @@ internal sealed partial class TlsProbeAttacher : IDisposable
     private readonly Dictionary<string, BpfProgram> programs = new(StringComparer.Ordinal);
     private readonly List<BpfLink> links = [];
     private readonly ILogger logger;
+    private readonly BpfMap? goBinaries;
 
     public TlsProbeAttacher(BpfObject bpfObject, ILogger logger)
     {
         this.logger = logger;
+        goBinaries = bpfObject.TryFindMap(GoBinariesMapName);
         foreach (var program in bpfObject.GetPrograms())
         {
             programs[program.Name] = program;

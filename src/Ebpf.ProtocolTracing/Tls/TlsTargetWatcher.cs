@@ -252,12 +252,10 @@ internal sealed partial class TlsTargetWatcher : IDisposable
         }
 
         var functions = OpenSslFunctions.Find(elf);
-        if (functions.Count == 0)
-        {
-            return;
-        }
-
-        if (attacher.Attach(new TlsProbeTarget(file, openPath, functions)))
+        var attached = functions.Count > 0 && attacher.Attach(new TlsProbeTarget(file, openPath, functions));
+        // A Go program carries its own TLS (crypto/tls) in the executable.
+        attached |= pid is not null && InspectGo(elf, file, openPath);
+        if (attached)
         {
             Interlocked.Increment(ref targetCount);
         }

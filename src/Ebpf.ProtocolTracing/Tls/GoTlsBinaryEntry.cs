@@ -1,0 +1,41 @@
+using System.Runtime.InteropServices;
+
+namespace Ebpf.ProtocolTracing.Tls;
+
+/// <summary>The value of the kernel's <c>go_tls_binaries</c> map (<c>struct go_tls_binary</c> in <c>native/bpf/include/tls_go.h</c>), keyed by the executable's inode.</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal struct GoTlsBinaryEntry
+{
+    /// <summary>Link-time address of the <c>*net.TCPConn</c> itab; 0 skips the check.</summary>
+    public ulong TcpConnItab;
+
+    /// <summary>Link-time address of <c>crypto/tls.(*Conn).Write</c> (the kernel derives the load bias from it).</summary>
+    public ulong WriteAddress;
+
+    /// <summary>Link-time address of <c>crypto/tls.(*Conn).Read</c>.</summary>
+    public ulong ReadAddress;
+
+    /// <summary>See <see cref="GoStructLayout.ConnOffset"/>.</summary>
+    public uint ConnOffset;
+
+    /// <summary>See <see cref="GoStructLayout.TcpConnFdOffset"/>.</summary>
+    public uint TcpConnFdOffset;
+
+    /// <summary>See <see cref="GoStructLayout.NetFdPfdOffset"/>.</summary>
+    public uint NetFdPfdOffset;
+
+    /// <summary>See <see cref="GoStructLayout.PfdSysfdOffset"/>.</summary>
+    public uint PfdSysfdOffset;
+
+    /// <summary>The entry of <paramref name="target"/>.</summary>
+    public static GoTlsBinaryEntry From(GoTlsTarget target) => new()
+    {
+        TcpConnItab = target.TcpConnItab,
+        WriteAddress = target.Write.Address,
+        ReadAddress = target.Read.Address,
+        ConnOffset = target.Layout.ConnOffset,
+        TcpConnFdOffset = target.Layout.TcpConnFdOffset,
+        NetFdPfdOffset = target.Layout.NetFdPfdOffset,
+        PfdSysfdOffset = target.Layout.PfdSysfdOffset,
+    };
+}

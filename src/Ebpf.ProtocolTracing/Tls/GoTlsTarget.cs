@@ -1,0 +1,22 @@
+namespace Ebpf.ProtocolTracing.Tls;
+
+/// <summary>A Go executable whose crypto/tls is probed: everything the probes and the kernel's per-binary entry need.</summary>
+/// <param name="File">The executable, as a process maps it (its inode keys the kernel's entry).</param>
+/// <param name="OpenPath">The path to open it by from the tracer.</param>
+/// <param name="GoVersion">The build version ("go1.19.8").</param>
+/// <param name="Write"><c>crypto/tls.(*Conn).Write</c>.</param>
+/// <param name="Read"><c>crypto/tls.(*Conn).Read</c>.</param>
+/// <param name="WriteReturns">File offsets of <see cref="Write"/>'s RET instructions.</param>
+/// <param name="ReadReturns">File offsets of <see cref="Read"/>'s RET instructions.</param>
+/// <param name="Layout">Where the socket's fd is under a <c>*tls.Conn</c>.</param>
+/// <param name="TcpConnItab">Link-time address of the <c>*net.TCPConn</c> → <c>net.Conn</c> itab, 0 when the symbol is missing (the check is then skipped).</param>
+internal sealed record GoTlsTarget(
+    MappedFile File,
+    string OpenPath,
+    string GoVersion,
+    FunctionSymbol Write,
+    FunctionSymbol Read,
+    IReadOnlyList<long> WriteReturns,
+    IReadOnlyList<long> ReadReturns,
+    GoStructLayout Layout,
+    ulong TcpConnItab);

@@ -74,8 +74,9 @@ if [[ -n "$pg_bin" ]]; then
     pg_port="$(free_port)"
     pg_data="$out/pgdata"
     mkdir -p "$pg_data"; chown postgres:postgres "$pg_data"
+    chmod o+rx "$out"   # mktemp makes it private; the postgres user has to reach its data directory
     runuser -u postgres -- "$pg_bin/initdb" -D "$pg_data" -U postgres --no-sync --auth=trust >"$out/initdb.log" 2>&1
-    runuser -u postgres -- "$pg_bin/pg_ctl" start -w -t 30 -D "$pg_data" -l "$out/postgres.log" \
+    runuser -u postgres -- "$pg_bin/pg_ctl" start -w -t 30 -D "$pg_data" -l "$pg_data/postgres.log" \
         -o "-p $pg_port -k $pg_data -c listen_addresses=127.0.0.1 -c fsync=off" >/dev/null
 fi
 
@@ -97,7 +98,7 @@ if [[ -n "$pg_port" ]]; then
     # $! is the last command of the pipeline: psql itself.
 fi
 
-trace_args=(--csv "$csv" --interval "$interval" --duration "$((duration_s + 5))" --pid "$nginx_pid" --pid "$redis_pid")
+trace_args=(--csv "$csv" --interval "$interval" --duration "$((duration_s + 60))" --pid "$nginx_pid" --pid "$redis_pid")
 [[ -n "$psql_pid" ]] && trace_args+=(--pid "$psql_pid")
 "$out/bin/soak-tracer" "${trace_args[@]}" >"$out/tracer.log" 2>&1 &
 tracer_pid=$!; pids_to_stop+=("$tracer_pid")

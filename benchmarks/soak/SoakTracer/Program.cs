@@ -12,7 +12,7 @@ foreach (var pid in settings.ProcessIds)
     options.ProcessIds.Add(pid);
 }
 
-using var stop = new CancellationTokenSource(settings.Duration);
+using var stop = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>
 {
     e.Cancel = true;
@@ -30,6 +30,7 @@ await using var tracer = new ProtocolTracer(options, BuiltInParsers.CreateAll())
 await tracer.StartAsync(stop.Token);
 await tracer.Attached;
 Console.WriteLine("attached");
+stop.CancelAfter(settings.Duration); // measured from the attach: loading and verifying take seconds under load
 
 var counts = new RecordCounts();
 var reading = Task.Run(async () =>

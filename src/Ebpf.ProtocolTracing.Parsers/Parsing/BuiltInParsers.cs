@@ -1,3 +1,4 @@
+using Ebpf.ProtocolTracing.Amqp;
 using Ebpf.ProtocolTracing.Cassandra;
 using Ebpf.ProtocolTracing.Dns;
 using Ebpf.ProtocolTracing.Http;
@@ -27,5 +28,6 @@ public static class BuiltInParsers
         new KafkaParser(),
         new CassandraParser(),
         new DnsParser(),
+        new AmqpParser(),
     ];
 }

@@ -1,4 +1,5 @@
 using Ebpf.ProtocolTracing;
+using Ebpf.ProtocolTracing.Amqp;
 using Ebpf.ProtocolTracing.Cassandra;
 using Ebpf.ProtocolTracing.Dns;
 using Ebpf.ProtocolTracing.Hosting;
@@ -77,6 +78,9 @@ public static class ProtocolTracingServiceCollectionExtensions
         services.AddOptions<DnsParserOptions>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IProtocolParser, DnsParser>(
             provider => new DnsParser(provider.GetRequiredService<IOptions<DnsParserOptions>>().Value)));
+        services.AddOptions<AmqpParserOptions>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IProtocolParser, AmqpParser>(
+            provider => new AmqpParser(provider.GetRequiredService<IOptions<AmqpParserOptions>>().Value)));
 
         services.TryAddSingleton<IProtocolTracer, ProtocolTracer>();
         services.AddHostedService<ProtocolTracingHostedService>();
@@ -144,6 +148,23 @@ public static class ProtocolTracingServiceCollectionExtensions
     /// </code>
     /// </example>
     public static IProtocolTracingBuilder ConfigureNats(this IProtocolTracingBuilder builder, Action<NatsParserOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configure);
+        builder.Services.Configure(configure);
+        return builder;
+    }
+
+    /// <summary>Configures the built-in AMQP 0-9-1 parser (body bytes kept, limits, secret redaction).</summary>
+    /// <param name="builder">The builder returned by <see cref="AddProtocolTracing"/>.</param>
+    /// <param name="configure">Sets the parser's options.</param>
+    /// <returns>The same builder.</returns>
+    /// <example>
+    /// <code>
+    /// services.AddProtocolTracing().ConfigureAmqp(o => o.MaxBodyBytes = 0);
+    /// </code>
+    /// </example>
+    public static IProtocolTracingBuilder ConfigureAmqp(this IProtocolTracingBuilder builder, Action<AmqpParserOptions> configure)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configure);

@@ -264,7 +264,7 @@ internal sealed class HttpConnectionParser : IConnectionParser
     private HttpMessage NewMessage(StreamDirection direction, HttpStreamState stream, in ReadOnlySequence<byte> head)
     {
         var message = new HttpMessage(stream.Scanner.Kind, _context.TimeAt(direction, stream.MessageStart), _options.MaxBodyBytes);
-        HttpHeadReader.Read(message, head, stream.Scanner, _options.ActiveSecretHeaders);
+        HttpHeadReader.Read(message, head, stream.Scanner, _options.ActiveSecretHeaders, stream.Strings);
         return message;
     }
 

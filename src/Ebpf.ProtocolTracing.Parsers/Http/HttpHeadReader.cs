@@ -10,11 +10,16 @@ namespace Ebpf.ProtocolTracing.Http;
 internal static class HttpHeadReader
 {
     /// <summary>Fills the head fields of <paramref name="message"/> from <paramref name="head"/>.</summary>
-    public static void Read(HttpMessage message, in ReadOnlySequence<byte> head, in HttpHeadScanner scan, HttpSecretHeaderSet? secretHeaders)
+    /// <param name="message">The message to fill.</param>
+    /// <param name="head">The whole head, empty line included.</param>
+    /// <param name="scan">What the scanner found in it.</param>
+    /// <param name="secretHeaders">Fields whose values are redacted; <see langword="null"/> for none.</param>
+    /// <param name="cache">The previous head of the same stream, whose strings are reused where this head repeats them; updated to this head.</param>
+    public static void Read(HttpMessage message, in ReadOnlySequence<byte> head, in HttpHeadScanner scan, HttpSecretHeaderSet? secretHeaders, HttpHeadStringCache cache)
     {
         if (head.IsSingleSegment)
         {
-            Read(message, head.FirstSpan, scan, secretHeaders);
+            Read(message, head.FirstSpan, scan, secretHeaders, cache);
             return;
         }
 
@@ -23,7 +28,7 @@ internal static class HttpHeadReader
         try
         {
             head.CopyTo(rented);
-            Read(message, rented.AsSpan(0, length), scan, secretHeaders);
+            Read(message, rented.AsSpan(0, length), scan, secretHeaders, cache);
         }
         finally
         {
@@ -31,7 +36,7 @@ internal static class HttpHeadReader
         }
     }
 
-    private static void Read(HttpMessage message, ReadOnlySpan<byte> head, in HttpHeadScanner scan, HttpSecretHeaderSet? secretHeaders)
+    private static void Read(HttpMessage message, ReadOnlySpan<byte> head, in HttpHeadScanner scan, HttpSecretHeaderSet? secretHeaders, HttpHeadStringCache cache)
     {
         int lineEnd = head.IndexOf((byte)'\n');
         var startLine = HttpCharacters.WithoutCarriageReturn(head[..lineEnd]);
@@ -40,18 +45,18 @@ internal static class HttpHeadReader
         if (message.Kind == HttpMessageKind.Request)
         {
             message.Method = MethodName(startLine[..parts.MethodLength]);
-            message.Target = Encoding.UTF8.GetString(startLine.Slice(parts.TargetStart, parts.TargetLength));
+            message.Target = cache.Target = HttpHeadStringCache.Reuse(cache.Target, startLine.Slice(parts.TargetStart, parts.TargetLength));
         }
         else
         {
             message.StatusCode = parts.StatusCode;
-            message.ReasonPhrase = startLine.Length > 13 ? Encoding.UTF8.GetString(startLine[13..]) : string.Empty;
+            message.ReasonPhrase = startLine.Length > 13 ? cache.ReasonPhrase = HttpHeadStringCache.Reuse(cache.ReasonPhrase, startLine[13..]) : string.Empty;
         }
 
-        message.Headers = ReadFields(head[(lineEnd + 1)..], scan.HeaderCount, secretHeaders);
+        message.Headers = ReadFields(head[(lineEnd + 1)..], scan.HeaderCount, secretHeaders, cache);
     }
 
-    private static HttpHeaders ReadFields(ReadOnlySpan<byte> fields, int count, HttpSecretHeaderSet? secretHeaders)
+    private static HttpHeaders ReadFields(ReadOnlySpan<byte> fields, int count, HttpSecretHeaderSet? secretHeaders, HttpHeadStringCache cache)
     {
         if (count == 0)
         {
@@ -59,6 +64,7 @@ internal static class HttpHeadReader
         }
 
         var result = new KeyValuePair<string, string>[count];
+        var previousFields = cache.Fields;
         int index = 0;
         while (true)
         {
@@ -80,13 +86,30 @@ internal static class HttpHeadReader
             }
 
             int colon = line.IndexOf((byte)':');
-            string name = Encoding.ASCII.GetString(line[..colon]);
-            string value = secretHeaders is not null && secretHeaders.Contains(name)
-                ? HttpParserOptions.RedactedValue
-                : Encoding.UTF8.GetString(HttpCharacters.TrimWhitespace(line[(colon + 1)..]));
+            var nameBytes = line[..colon];
+            var valueBytes = HttpCharacters.TrimWhitespace(line[(colon + 1)..]);
+            string name;
+            string value;
+            if (index < previousFields.Length && previousFields[index].Key is { } previousName
+                && previousName.Length == nameBytes.Length && Ascii.Equals(nameBytes, previousName))
+            {
+                // Same field as in the previous head: the name's redaction verdict is the same too.
+                name = previousName;
+                var previousValue = previousFields[index].Value;
+                value = IsRedacted(previousValue) ? previousValue : HttpHeadStringCache.Reuse(previousValue, valueBytes);
+            }
+            else
+            {
+                name = Encoding.ASCII.GetString(nameBytes);
+                value = secretHeaders is not null && secretHeaders.Contains(name)
+                    ? HttpParserOptions.RedactedValue
+                    : Encoding.UTF8.GetString(valueBytes);
+            }
+
             result[index++] = new(name, value);
         }
 
+        cache.Fields = result;
         return new HttpHeaders(result);
     }
 

@@ -55,6 +55,9 @@ internal sealed class HttpStreamState
     /// <summary>For a response: the request it answers (null when not captured).</summary>
     public HttpMessage? Request;
 
+    /// <summary>Strings of the previous head on this stream, reused when the next head repeats them.</summary>
+    public readonly HttpHeadStringCache Strings = new();
+
     /// <summary>Forgets the message in progress; the stream starts again between messages.</summary>
     public void Reset()
     {

@@ -31,13 +31,19 @@ char LICENSE[] SEC("license") = "Dual MIT/GPL";
 #define MSG_TRUNC_FLAG 0x20
 #define NO_FLAGS 0
 
-/* Vector I/O walked per syscall; bytes in further iovecs or messages become a gap of known size. */
-#define MAX_IOVECS 16
+/*
+ * Vector I/O walked per syscall: every iovec a syscall can carry (consecutive small ones share an
+ * event), and the first MAX_MESSAGES messages of sendmmsg/recvmmsg; bytes beyond become a gap of known size.
+ */
+#define MAX_IOVECS USER_UIO_MAXIOV
 #define MAX_MESSAGES 16
 /* sendmmsg/recvmmsg move at most UIO_MAXIOV messages; all their lengths are summed for positions. */
 #define MAX_MMSG_COUNT 1024
-/* Steps of the chunk walk: one per segment visited plus one per event emitted. */
-#define MAX_WALK_STEPS (MAX_MESSAGES * (MAX_IOVECS + 1) + TRACE_MAX_CHUNKS_PER_SYSCALL + 8)
+/*
+ * Steps of the chunk walk: one per segment visited and one per copy (a copy ends a segment or fills
+ * an event), so twice the segments plus the events.
+ */
+#define MAX_WALK_STEPS (2 * MAX_MESSAGES * (MAX_IOVECS + 1) + TRACE_MAX_CHUNKS_PER_SYSCALL + 8)
 
 static __always_inline __u64 conn_id(__u32 tgid, __s32 fd)
 {
@@ -288,6 +294,7 @@ struct chunk_walk {
 	__u64 generation;
 	__u32 iov_idx;
 	__u32 iov_cnt;
+	__u32 fill;       /* bytes gathered in gather_scratch, not yet emitted */
 	__u32 msg_idx;
 	__u32 msg_cnt;
 	__u32 chunks_left;
@@ -312,6 +319,23 @@ struct {
 	__type(key, __u32);
 	__type(value, struct chunk_walk);
 } walk_scratch SEC(".maps");
+
+/*
+ * The data event being gathered from consecutive segments, so that many small iovecs share an event
+ * instead of using up the syscall's few. Twice a chunk of room: the verifier bounds the write offset
+ * and the write length separately, so their sum must fit.
+ */
+struct gather_buffer {
+	struct data_event event;
+	__u8 data[2 * TRACE_MAX_CHUNK];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct gather_buffer);
+} gather_scratch SEC(".maps");
 
 /* The bpf_loop context: only the program context (for bpf_perf_event_output) stays on the stack. */
 struct walk_ctx {
@@ -385,30 +409,79 @@ static __always_inline bool next_segment(struct chunk_walk *w)
 	return load_mmsg(w);
 }
 
+/*
+ * Emits the gathered bytes as one event standing for covered bytes of the stream (for everything
+ * left when it is the last event allowed).
+ */
+static __always_inline void emit_gathered(void *ctx, struct chunk_walk *w, struct gather_buffer *g, __u64 covered)
+{
+	__u32 len;
+
+	/* Through map memory on purpose, as in emit_data: the verifier then knows only this bound. */
+	g->event.captured_len = w->fill;
+	len = *(volatile __u32 *)&g->event.captured_len;
+	if (len > TRACE_MAX_CHUNK)
+		len = TRACE_MAX_CHUNK;
+	if (w->chunks_left <= 1)
+		covered = w->total_left;
+	fill_header(&g->event.hdr, TRACE_EVENT_DATA, w->protocol, w->flags, w->tgid, w->fd, w->generation);
+	g->event.position = w->position;
+	g->event.captured_len = len;
+	g->event.original_len = (__u32)covered;
+	g->event.direction = w->direction;
+	g->event.source = w->source;
+	g->event.reserved = 0;
+	g->event.reserved2 = 0;
+	output_counted(ctx, w->use_perf_buffer, g, sizeof(struct data_event) + len, len);
+	w->position += covered;
+	w->total_left -= covered;
+	w->chunks_left--;
+	w->fill = 0;
+}
+
+/* One step: move to the next segment, or copy what fits of the current one and emit a full event. */
 static long walk_step(__u32 index, void *data)
 {
 	struct walk_ctx *wc = data;
 	__u32 zero = 0;
 	struct chunk_walk *w = bpf_map_lookup_elem(&walk_scratch, &zero);
-	__u32 captured;
-	__u64 original;
+	struct gather_buffer *g = bpf_map_lookup_elem(&gather_scratch, &zero);
+	__u64 n;
+	__u32 off;
 
-	if (!w)
+	if (!w || !g)
 		return 1;
 	if (w->total_left == 0 || w->chunks_left == 0)
 		return 1;
-	if (w->seg_left == 0)
-		return next_segment(w) ? 0 : 1;
-	captured = w->seg_left < w->chunk_limit ? (__u32)w->seg_left : w->chunk_limit;
-	if (captured > w->total_left)
-		captured = (__u32)w->total_left;
-	original = w->chunks_left == 1 ? w->total_left : captured;
-	emit_data(wc->ctx, w, w->seg_ptr, captured, original);
-	w->seg_ptr += captured;
-	w->seg_left -= captured;
-	w->position += original;
-	w->total_left -= original;
-	w->chunks_left--;
+	if (w->seg_left == 0) {
+		if (next_segment(w))
+			return 0;
+		/* The walk cannot go on: what was gathered goes out, the caller reports the rest as a gap. */
+		if (w->fill)
+			emit_gathered(wc->ctx, w, g, w->fill);
+		return 1;
+	}
+	off = w->fill;
+	n = w->seg_left;
+	if (n > w->chunk_limit - off)
+		n = w->chunk_limit - off;
+	if (n > w->total_left - off)
+		n = w->total_left - off;
+	if (off > TRACE_MAX_CHUNK || n > TRACE_MAX_CHUNK)
+		return 1;
+	if (bpf_probe_read_user(g->data + off, n, (const void *)w->seg_ptr)) {
+		/* An unreadable buffer (not resident) is still reported, as a gap after what was gathered. */
+		if (off)
+			emit_gathered(wc->ctx, w, g, off);
+		if (w->chunks_left)
+			emit_gathered(wc->ctx, w, g, n);
+	} else {
+		w->fill = off + (__u32)n;
+	}
+	w->seg_ptr += n;
+	w->seg_left -= n;
+	if (w->fill && w->chunks_left && (w->fill >= w->chunk_limit || w->fill >= w->total_left))
+		emit_gathered(wc->ctx, w, g, w->fill);
 	return 0;
 }
 

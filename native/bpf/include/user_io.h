@@ -6,6 +6,9 @@
 #ifndef TRACE_USER_IO_H
 #define TRACE_USER_IO_H
 
+/* Most iovecs one readv/writev/sendmsg/recvmsg accepts (UIO_MAXIOV); the kernel refuses more with EINVAL. */
+#define USER_UIO_MAXIOV 1024
+
 struct user_iovec_abi {
 	__u64 base;
 	__u64 len;

@@ -16,12 +16,16 @@ internal sealed class KafkaConnectionParser : IConnectionParser
 {
     private const int SizePrefixBytes = 4;
 
+    // Responses held for a request not yet parsed; more are unlikely to be answers to anything still coming.
+    private const int MaxEarlyResponses = 8;
+
     private readonly IParseContext _context;
     private readonly KafkaParserOptions _options;
     private readonly long[] _skipRemaining = new long[2];
     private readonly bool[] _started = new bool[2];
     private readonly KafkaPartialMessage[] _partial = [new(), new()];
     private readonly List<KafkaExchange> _pending = [];
+    private readonly Queue<KafkaEarlyResponse> _early = new();
     private byte[] _scratch = [];
     private StreamDirection? _learnedRequestDirection;
 
@@ -213,6 +217,7 @@ internal sealed class KafkaConnectionParser : IConnectionParser
         }
 
         _pending.Clear();
+        _early.Clear();
     }
 
     /// <summary>
@@ -277,7 +282,7 @@ internal sealed class KafkaConnectionParser : IConnectionParser
             return OnRequest(direction, head, size, start, truncated);
         }
 
-        return direction == requestDirection ? OnRequest(direction, head, size, start, truncated) : OnResponse(head, size, start, truncated);
+        return direction == requestDirection ? OnRequest(direction, head, size, start, truncated) : OnResponse(direction, head, size, start, truncated);
     }
 
     /// <summary>
@@ -356,6 +361,13 @@ internal sealed class KafkaConnectionParser : IConnectionParser
             return true;
         }
 
+        if (TakeEarlyResponse(correlationId) is { } early)
+        {
+            Answer(exchange, early.Head);
+            Emit(exchange, responseStart: null, early.Size, early.Truncated, early.Time);
+            return true;
+        }
+
         if (_pending.Count >= _options.MaxPendingRequests)
         {
             var oldest = _pending[0];
@@ -368,14 +380,15 @@ internal sealed class KafkaConnectionParser : IConnectionParser
         return true;
     }
 
-    private bool OnResponse(ReadOnlySpan<byte> head, int size, long start, bool truncated)
+    private bool OnResponse(StreamDirection direction, ReadOnlySpan<byte> head, int size, long start, bool truncated)
     {
-        var reader = new KafkaWireReader(head);
-        int correlationId = reader.Int32();
+        int correlationId = head.Length >= 4 ? BinaryPrimitives.ReadInt32BigEndian(head) : -1;
         int index = IndexOfPending(correlationId);
         if (index < 0)
         {
-            // The request was sent before tracing started or was lost: its shape is unknown, so it is skipped.
+            // Sent before tracing started, lost, or not parsed yet (its stream is behind): its shape is unknown
+            // until the request comes, so the head is held for a while.
+            HoldEarlyResponse(direction, head, correlationId, size, start, truncated);
             return true;
         }
 
@@ -388,6 +401,16 @@ internal sealed class KafkaConnectionParser : IConnectionParser
 
         var exchange = _pending[index];
         _pending.RemoveRange(0, index + 1);
+        Answer(exchange, head);
+        Emit(exchange, start, size + (long)SizePrefixBytes, truncated);
+        return true;
+    }
+
+    /// <summary>Decodes a response's kept head (correlation id first) into its request's exchange.</summary>
+    private void Answer(KafkaExchange exchange, ReadOnlySpan<byte> head)
+    {
+        var reader = new KafkaWireReader(head);
+        _ = reader.Int32(); // correlation_id
         if (KafkaFlexibleVersions.ResponseHeaderHasTags(exchange.ApiKey, exchange.ApiVersion))
         {
             reader.SkipTaggedFields();
@@ -398,8 +421,46 @@ internal sealed class KafkaConnectionParser : IConnectionParser
             KafkaResponseDecoder.Decode(ref reader, exchange, _options);
         }
 
-        Emit(exchange, start, size + (long)SizePrefixBytes, truncated);
-        return true;
+    }
+
+    private void HoldEarlyResponse(StreamDirection direction, ReadOnlySpan<byte> head, int correlationId, int size, long start, bool truncated)
+    {
+        if (RequestDirection is null || head.Length < 4)
+        {
+            return;
+        }
+
+        if (_early.Count >= MaxEarlyResponses)
+        {
+            _ = _early.Dequeue();
+        }
+
+        _early.Enqueue(new KafkaEarlyResponse
+        {
+            CorrelationId = correlationId,
+            Head = head.ToArray(),
+            Size = size + (long)SizePrefixBytes,
+            Truncated = truncated,
+            Time = _context.TimeAt(direction, start),
+        });
+    }
+
+    private KafkaEarlyResponse? TakeEarlyResponse(int correlationId)
+    {
+        KafkaEarlyResponse? found = null;
+        for (int i = _early.Count; i > 0; i--)
+        {
+            var early = _early.Dequeue();
+            if (found is null && early.CorrelationId == correlationId)
+            {
+                found = early;
+                continue;
+            }
+
+            _early.Enqueue(early);
+        }
+
+        return found;
     }
 
     private int IndexOfPending(int correlationId)
@@ -415,7 +476,7 @@ internal sealed class KafkaConnectionParser : IConnectionParser
         return -1;
     }
 
-    private void Emit(KafkaExchange exchange, long? responseStart, long responseSize, bool responseTruncated)
+    private void Emit(KafkaExchange exchange, long? responseStart, long responseSize, bool responseTruncated, DateTimeOffset? responseTime = null)
     {
         var requestDirection = exchange.Direction;
         _context.Emit(new KafkaRecord
@@ -423,7 +484,7 @@ internal sealed class KafkaConnectionParser : IConnectionParser
             Connection = _context.Connection,
             Role = requestDirection == StreamDirection.Egress ? ConnectionRole.Client : ConnectionRole.Server,
             RequestTime = _context.TimeAt(requestDirection, exchange.RequestPosition),
-            ResponseTime = responseStart is { } at ? _context.TimeAt(Other(requestDirection), at) : null,
+            ResponseTime = responseTime ?? (responseStart is { } at ? _context.TimeAt(Other(requestDirection), at) : null),
             DataLost = exchange.DataLost,
             ApiKey = exchange.ApiKey,
             ApiVersion = exchange.ApiVersion,

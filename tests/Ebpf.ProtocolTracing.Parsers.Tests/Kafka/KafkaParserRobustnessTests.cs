@@ -164,6 +164,55 @@ public sealed class KafkaParserRobustnessTests
     }
 
     [Fact]
+    public void A_server_whose_request_stream_is_behind_still_pairs_each_response_with_its_request()
+    {
+        // What a broker's end looks like when its request stream starts after a size prefix it read on its own:
+        // the request stream resyncs, and the responses are parsed before the requests they answer.
+        var driver = KafkaSamples.Driver(role: ConnectionRole.Server);
+        var at = RecordingParseContext.Epoch;
+        driver.Gap(StreamDirection.Ingress, 4);
+        driver.Feed(StreamDirection.Ingress, KafkaSamples.ApiVersionsV3Request.AsSpan(4), at);
+        driver.Feed(StreamDirection.Egress, [.. KafkaSamples.ApiVersionsV3Response, .. KafkaSamples.MetadataV12Response(2, "orders", 1)], at.AddMilliseconds(30));
+        driver.Feed(StreamDirection.Egress, KafkaSamples.ProduceV9Response(3, "orders"), at.AddMilliseconds(50));
+        Assert.Empty(driver.Records());
+
+        driver.Feed(StreamDirection.Ingress, KafkaSamples.MetadataV12Request(2, "orders"), at.AddMilliseconds(20));
+        driver.Feed(StreamDirection.Ingress, KafkaSamples.ProduceV9Request(3, "orders"), at.AddMilliseconds(40));
+        var records = driver.Records();
+        Assert.Equal(2, records.Count);
+        var metadata = records[0];
+        Assert.Equal((KafkaApiKey.Metadata, 2, ConnectionRole.Server, (short?)0, "orders"), (metadata.ApiKey, metadata.CorrelationId, metadata.Role, metadata.ErrorCode, metadata.Partitions[0].Topic));
+        Assert.Equal(TimeSpan.FromMilliseconds(10), metadata.Latency);
+        var produce = records[1];
+        Assert.Equal((KafkaApiKey.Produce, 3, (short?)6, "NOT_LEADER_OR_FOLLOWER"), (produce.ApiKey, produce.CorrelationId, produce.ErrorCode, produce.Outcome));
+        Assert.Equal(TimeSpan.FromMilliseconds(10), produce.Latency);
+        Assert.Equal(KafkaSamples.ProduceV9Response(3, "orders").Length, produce.ResponseSize);
+
+        driver.Complete();
+        Assert.Equal(2, driver.Records().Count);
+    }
+
+    [Fact]
+    public void Responses_to_requests_never_seen_are_held_only_a_few_at_a_time_and_never_pair_with_other_ids()
+    {
+        var driver = KafkaSamples.Driver(role: ConnectionRole.Server);
+        for (int id = 100; id < 140; id++)
+        {
+            driver.Feed(StreamDirection.Egress, KafkaSamples.HeartbeatV4Response(id, 0));
+        }
+
+        // Only the most recent answers are held: an old id gets no response, a recent one does.
+        driver.Feed(StreamDirection.Ingress, KafkaSamples.HeartbeatV4Request(100, "g"));
+        driver.Feed(StreamDirection.Ingress, KafkaSamples.HeartbeatV4Request(139, "g"));
+        driver.Feed(StreamDirection.Ingress, KafkaSamples.HeartbeatV4Request(7, "g"));
+        driver.Complete();
+        var records = driver.Records();
+        Assert.Equal(3, records.Count);
+        Assert.Equal((139, "OK"), (records.Single(r => r.ResponseTime is not null).CorrelationId, records.Single(r => r.ResponseTime is not null).Outcome));
+        Assert.All(records.Where(r => r.CorrelationId != 139), r => Assert.Null(r.ResponseTime));
+    }
+
+    [Fact]
     public void Resync_looks_past_a_candidate_whose_client_id_runs_off_the_data()
     {
         var context = new RecordingParseContext();

@@ -29,7 +29,7 @@ public sealed class Http2Parser : IProtocolParser
         _options = options.Clone();
         if (_options.RenderProtobuf)
         {
-            var schema = _options.ProtobufDescriptorSets.Count == 0 ? null : ProtobufSchema.Load(_options.ProtobufDescriptorSets);
+            var schema = _options.ProtobufDescriptorSets.Count == 0 ? null : ProtobufSchema.Load(_options.ProtobufDescriptorSets, $"{nameof(Http2ParserOptions)}.{nameof(Http2ParserOptions.ProtobufDescriptorSets)}");
             _renderer = new ProtobufRenderer(_options.MaxProtobufDepth, _options.MaxRenderedChars, schema);
         }
     }

@@ -72,11 +72,33 @@ public sealed class Http2ParserOptions
     public int MaxProtobufDepth { get; set; } = 16;
 
     /// <summary>
-    /// Serialized <c>google.protobuf.FileDescriptorSet</c>s (as written by <c>protoc --descriptor_set_out</c>
-    /// with <c>--include_imports</c>), for rendering messages with field names. Not used yet: every message
-    /// is currently rendered without a schema.
+    /// Serialized <c>google.protobuf.FileDescriptorSet</c>s (as written by <c>protoc --include_imports
+    /// --descriptor_set_out=FILE</c>) or single <c>FileDescriptorProto</c>s (a generated type's
+    /// <c>Descriptor.File.SerializedData</c>), for rendering gRPC messages with field names, enum names and
+    /// typed values. The request and response types come from the call's <c>:path</c>
+    /// (<c>/package.Service/Method</c>); calls of methods no registered file describes, and fields a type
+    /// does not declare, are rendered without a schema. Type names are linked across all entries, so
+    /// imports may be registered separately and in any order. Read when the parser is created: bytes that
+    /// are not such a message make it throw <see cref="ArgumentException"/>.
     /// </summary>
     public ICollection<byte[]> ProtobufDescriptorSets { get; } = new List<byte[]>();
+
+    /// <summary>Adds the FileDescriptorSet in a file (e.g. from <c>protoc --include_imports --descriptor_set_out=api.pb</c>) to <see cref="ProtobufDescriptorSets"/>.</summary>
+    /// <param name="path">The descriptor set file.</param>
+    /// <returns>These options.</returns>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    public Http2ParserOptions AddProtobufDescriptorSetFile(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException(
+                $"The protobuf descriptor set {path} does not exist; write it with `protoc --include_imports --descriptor_set_out={path} …`.", path);
+        }
+
+        ProtobufDescriptorSets.Add(File.ReadAllBytes(path));
+        return this;
+    }
 
     /// <summary>Checks the values and says which one is wrong.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A limit is out of its range.</exception>

@@ -41,31 +41,41 @@ internal static class ProtobufRawRenderer
             }
 
             first = false;
-            writer.Append((ulong)field);
-            switch (wireType)
-            {
-                case ProtobufWire.Varint:
-                    ProtobufWire.TryReadVarint(data, ref position, out ulong varint);
-                    writer.Append(": ");
-                    writer.Append(varint);
-                    break;
-                case ProtobufWire.Fixed64:
-                    writer.Append(": 0x" + System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(data.Slice(position, 8)).ToString("x16", System.Globalization.CultureInfo.InvariantCulture));
-                    position += 8;
-                    break;
-                case ProtobufWire.Fixed32:
-                    writer.Append(": 0x" + System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(data.Slice(position, 4)).ToString("x8", System.Globalization.CultureInfo.InvariantCulture));
-                    position += 4;
-                    break;
-                case ProtobufWire.LengthDelimited:
-                    ProtobufWire.TryReadBytes(data, ref position, out var bytes);
-                    WriteLengthDelimited(bytes, writer, depthLeft);
-                    break;
-            }
+            WriteField(data, ref position, field, wireType, writer, depthLeft);
         }
     }
 
-    private static void WriteLengthDelimited(ReadOnlySpan<byte> bytes, ProtobufTextWriter writer, int depthLeft)
+    /// <summary>
+    /// Writes one field whose key was just read, as its number and value, and moves past the value;
+    /// <paramref name="data"/> must have been checked with <see cref="ProtobufWire.IsMessage"/>.
+    /// </summary>
+    internal static void WriteField(ReadOnlySpan<byte> data, ref int position, int field, int wireType, ProtobufTextWriter writer, int depthLeft)
+    {
+        writer.Append((ulong)field);
+        switch (wireType)
+        {
+            case ProtobufWire.Varint:
+                ProtobufWire.TryReadVarint(data, ref position, out ulong varint);
+                writer.Append(": ");
+                writer.Append(varint);
+                break;
+            case ProtobufWire.Fixed64:
+                writer.Append(": 0x" + System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(data.Slice(position, 8)).ToString("x16", System.Globalization.CultureInfo.InvariantCulture));
+                position += 8;
+                break;
+            case ProtobufWire.Fixed32:
+                writer.Append(": 0x" + System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(data.Slice(position, 4)).ToString("x8", System.Globalization.CultureInfo.InvariantCulture));
+                position += 4;
+                break;
+            case ProtobufWire.LengthDelimited:
+                ProtobufWire.TryReadBytes(data, ref position, out var bytes);
+                WriteLengthDelimited(bytes, writer, depthLeft);
+                break;
+        }
+    }
+
+    /// <summary>Writes a length-delimited value of unknown meaning: as text, as a nested message, or as escaped bytes.</summary>
+    internal static void WriteLengthDelimited(ReadOnlySpan<byte> bytes, ProtobufTextWriter writer, int depthLeft)
     {
         // Text first when it is printable: short strings often also parse as messages.
         if (TryGetPrintableText(bytes, out var text))
@@ -87,7 +97,8 @@ internal static class ProtobufRawRenderer
         writer.AppendBytes(bytes);
     }
 
-    private static bool TryGetPrintableText(ReadOnlySpan<byte> bytes, out string text)
+    /// <summary>Whether the bytes are UTF-8 text without control characters other than tab and line breaks.</summary>
+    internal static bool TryGetPrintableText(ReadOnlySpan<byte> bytes, out string text)
     {
         text = string.Empty;
         try

@@ -1,31 +1,65 @@
+using Ebpf.ProtocolTracing.Grpc.Protobuf.Schema;
+
 namespace Ebpf.ProtocolTracing.Grpc.Protobuf;
 
 /// <summary>Message and service definitions read from FileDescriptorSets, used to render messages with field names.</summary>
-/// <remarks>
-/// Not implemented yet: descriptor sets are accepted but no method is resolved, so every message is
-/// rendered without a schema.
-/// </remarks>
 internal sealed class ProtobufSchema
 {
-    private readonly Dictionary<string, (string Input, string Output)> _methods = new(StringComparer.Ordinal);
+    private readonly ProtobufTypeTable _types;
 
-    /// <summary>Reads serialized FileDescriptorSets.</summary>
-    public static ProtobufSchema Load(IEnumerable<byte[]> descriptorSets)
+    private ProtobufSchema(ProtobufTypeTable types) => _types = types;
+
+    /// <summary>
+    /// Reads serialized FileDescriptorSets (or single FileDescriptorProtos) and links their type names
+    /// across all of them, so imports may come in any order or in separate sets.
+    /// </summary>
+    /// <param name="descriptorSets">The serialized descriptors.</param>
+    /// <param name="optionName">The option they came from, named in errors.</param>
+    /// <exception cref="ArgumentException">One of them is not a serialized FileDescriptorSet or FileDescriptorProto.</exception>
+    public static ProtobufSchema Load(IEnumerable<byte[]> descriptorSets, string optionName)
     {
         ArgumentNullException.ThrowIfNull(descriptorSets);
-        return new ProtobufSchema();
+        var types = new ProtobufTypeTable();
+        int index = 0;
+        foreach (var set in descriptorSets)
+        {
+            try
+            {
+                DescriptorReader.Read(set, types);
+            }
+            catch (InvalidDataException e)
+            {
+                throw new ArgumentException(
+                    $"{optionName}[{index}] ({set.Length} bytes) is not a serialized google.protobuf.FileDescriptorSet or FileDescriptorProto: {e.Message}. " +
+                    "Write one with `protoc --include_imports --descriptor_set_out=FILE …` and pass the file's bytes, or pass a generated type's Descriptor.File.SerializedData.",
+                    optionName,
+                    e);
+            }
+
+            index++;
+        }
+
+        types.Link();
+        return new ProtobufSchema(types);
     }
 
     /// <summary>The input or output type of the method at a gRPC path, or <see langword="null"/>.</summary>
     public string? MessageTypeOf(string path, bool input) =>
-        _methods.TryGetValue(path, out var method) ? (input ? method.Input : method.Output) : null;
+        _types.Methods.TryGetValue(path, out var method) ? (input ? method.Input : method.Output)?.FullName : null;
 
-    /// <summary>Renders <paramref name="data"/> as <paramref name="messageType"/>.</summary>
+    /// <summary>Renders <paramref name="data"/> as <paramref name="messageType"/>; <see langword="false"/> when the type is unknown or the bytes are not protobuf.</summary>
     public bool TryRender(ReadOnlySpan<byte> data, string messageType, int maxDepth, int maxChars, out string text)
     {
-        // Nothing is resolved yet (see the remarks), so this is never reached with a known type.
-        _ = data.Length + maxDepth + maxChars + messageType.Length + _methods.Count;
         text = string.Empty;
-        return false;
+        var type = _types.MessageNamed(messageType);
+        if (type is null || !ProtobufWire.IsMessage(data))
+        {
+            return false;
+        }
+
+        var writer = new ProtobufTextWriter(maxChars);
+        ProtobufSchemaRenderer.WriteMessage(data, type, writer, maxDepth);
+        text = writer.ToString();
+        return true;
     }
 }

@@ -42,7 +42,7 @@ internal static class ProtobufWire
     }
 
     /// <summary>Reads a length-delimited payload.</summary>
-    public static bool TryReadBytes(ReadOnlySpan<byte> data, ref int position, out ReadOnlySpan<byte> bytes)
+    public static bool TryReadBytes(ReadOnlySpan<byte> data, scoped ref int position, out ReadOnlySpan<byte> bytes)
     {
         bytes = default;
         if (!TryReadVarint(data, ref position, out ulong length) || length > (ulong)(data.Length - position))

@@ -89,7 +89,7 @@ public sealed record AmqpRecord : ProtocolRecord
     /// <summary>The virtual host of <c>connection.open</c>.</summary>
     public string? VirtualHost { get; init; }
 
-    /// <summary>The SASL mechanism chosen in <c>connection.start-ok</c>, or those offered by <c>connection.start</c>.</summary>
+    /// <summary>The SASL mechanism the client chose in <c>connection.start-ok</c>, else those <c>connection.start</c> offered.</summary>
     public string? Mechanism { get; init; }
 
     /// <summary>

@@ -23,7 +23,8 @@ public sealed class AmqpParserExchangeTests
         var records = driver.Records();
         Assert.Equal(["connection.start", "connection.tune", "connection.open"], records.Select(r => r.Method));
         Assert.Equal(["connection.start-ok", "connection.tune-ok", "connection.open-ok"], records.Select(r => r.Reply));
-        Assert.Equal("PLAIN AMQPLAIN", records[0].Mechanism);
+        Assert.Equal("PLAIN", records[0].Mechanism);
+        Assert.Equal(AmqpParserOptions.RedactedValue, records[0].Secret);
         Assert.Equal(TimeSpan.FromMilliseconds(1), records[0].Latency);
         Assert.Equal((ushort)30, records[1].Heartbeat);
         Assert.Equal(131072u, records[1].FrameMax);

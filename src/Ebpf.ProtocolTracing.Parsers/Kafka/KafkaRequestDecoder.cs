@@ -57,18 +57,6 @@ internal static class KafkaRequestDecoder
         }
     }
 
-    private static string? TopicName(ref KafkaWireReader reader, bool byId, bool flex, int maxChars)
-    {
-        if (!byId)
-        {
-            return reader.String(flex, maxChars);
-        }
-
-        var id = reader.Peek(16);
-        reader.Skip(16);
-        return id.Length == 16 ? new Guid(id, bigEndian: true).ToString() : null;
-    }
-
     private static void Produce(ref KafkaWireReader reader, KafkaExchange exchange, short v, bool flex, int maxChars)
     {
         if (v >= 3)
@@ -78,46 +66,7 @@ internal static class KafkaRequestDecoder
 
         exchange.Acks = reader.Int16();
         _ = reader.Int32(); // timeout_ms
-        int topics = reader.ArrayLength(flex);
-        for (int t = 0; t < topics && reader.Ok; t++)
-        {
-            string? topic = TopicName(ref reader, v >= 13, flex, maxChars);
-            int partitions = reader.ArrayLength(flex);
-            for (int p = 0; p < partitions && reader.Ok; p++)
-            {
-                int index = reader.Int32();
-                int length = reader.BytesLength(flex);
-                var batches = length > 0 ? KafkaRecordBatches.Summarize(reader.Peek(length)) : default;
-                if (length > 0)
-                {
-                    reader.Skip(length);
-                }
-
-                if (topic is null)
-                {
-                    break;
-                }
-
-                exchange.AddPartition(new KafkaPartition
-                {
-                    Topic = topic,
-                    Partition = index,
-                    RecordCount = batches.Records,
-                    BatchCount = batches.Batches,
-                    Compression = batches.Compression,
-                    LegacyMessageSet = batches.Legacy,
-                });
-                if (flex)
-                {
-                    reader.SkipTaggedFields();
-                }
-            }
-
-            if (flex)
-            {
-                reader.SkipTaggedFields();
-            }
-        }
+        KafkaTopicArray.Read(ref reader, flex, v >= 13, maxChars, new KafkaRequestPartitions.Produce(exchange, flex));
     }
 
     private static void Fetch(ref KafkaWireReader reader, KafkaExchange exchange, short v, bool flex, int maxChars)
@@ -143,47 +92,7 @@ internal static class KafkaRequestDecoder
             reader.Skip(8); // session_id, session_epoch
         }
 
-        int topics = reader.ArrayLength(flex);
-        for (int t = 0; t < topics && reader.Ok; t++)
-        {
-            string? topic = TopicName(ref reader, v >= 13, flex, maxChars);
-            int partitions = reader.ArrayLength(flex);
-            for (int p = 0; p < partitions && reader.Ok; p++)
-            {
-                int index = reader.Int32();
-                if (v >= 9)
-                {
-                    _ = reader.Int32(); // current_leader_epoch
-                }
-
-                long offset = reader.Int64();
-                if (v >= 12)
-                {
-                    _ = reader.Int32(); // last_fetched_epoch
-                }
-
-                if (v >= 5)
-                {
-                    _ = reader.Int64(); // log_start_offset
-                }
-
-                _ = reader.Int32(); // partition_max_bytes
-                if (flex)
-                {
-                    reader.SkipTaggedFields();
-                }
-
-                if (topic is not null && reader.Ok)
-                {
-                    exchange.AddPartition(new KafkaPartition { Topic = topic, Partition = index, Offset = offset });
-                }
-            }
-
-            if (flex)
-            {
-                reader.SkipTaggedFields();
-            }
-        }
+        KafkaTopicArray.Read(ref reader, flex, v >= 13, maxChars, new KafkaRequestPartitions.Fetch(exchange, v, flex));
     }
 
     private static void ListOffsets(ref KafkaWireReader reader, KafkaExchange exchange, short v, bool flex, int maxChars)
@@ -194,42 +103,7 @@ internal static class KafkaRequestDecoder
             _ = reader.Int8(); // isolation_level
         }
 
-        int topics = reader.ArrayLength(flex);
-        for (int t = 0; t < topics && reader.Ok; t++)
-        {
-            string? topic = reader.String(flex, maxChars);
-            int partitions = reader.ArrayLength(flex);
-            for (int p = 0; p < partitions && reader.Ok; p++)
-            {
-                int index = reader.Int32();
-                if (v >= 4)
-                {
-                    _ = reader.Int32(); // current_leader_epoch
-                }
-
-                long timestamp = reader.Int64();
-                if (v == 0)
-                {
-                    _ = reader.Int32(); // max_num_offsets
-                }
-
-                if (flex)
-                {
-                    reader.SkipTaggedFields();
-                }
-
-                if (topic is not null && reader.Ok)
-                {
-                    // The timestamp asked for: -1 latest, -2 earliest, or a time in ms.
-                    exchange.AddPartition(new KafkaPartition { Topic = topic, Partition = index, Offset = timestamp });
-                }
-            }
-
-            if (flex)
-            {
-                reader.SkipTaggedFields();
-            }
-        }
+        KafkaTopicArray.Read(ref reader, flex, topicById: false, maxChars, new KafkaRequestPartitions.ListOffsets(exchange, v, flex));
     }
 
     private static void Metadata(ref KafkaWireReader reader, KafkaExchange exchange, short v, bool flex, int maxChars)
@@ -237,7 +111,7 @@ internal static class KafkaRequestDecoder
         int topics = reader.ArrayLength(flex);
         for (int t = 0; t < topics && reader.Ok; t++)
         {
-            string? byId = v >= 10 ? TopicName(ref reader, true, flex, maxChars) : null;
+            string? byId = v >= 10 ? reader.TopicName(true, flex, maxChars) : null;
             string? name = reader.String(flex, maxChars) ?? byId;
             if (flex)
             {
@@ -270,42 +144,7 @@ internal static class KafkaRequestDecoder
             _ = reader.Int64(); // retention_time_ms
         }
 
-        int topics = reader.ArrayLength(flex);
-        for (int t = 0; t < topics && reader.Ok; t++)
-        {
-            string? topic = TopicName(ref reader, v >= 10, flex, maxChars);
-            int partitions = reader.ArrayLength(flex);
-            for (int p = 0; p < partitions && reader.Ok; p++)
-            {
-                int index = reader.Int32();
-                long offset = reader.Int64();
-                if (v >= 6)
-                {
-                    _ = reader.Int32(); // committed_leader_epoch
-                }
-
-                if (v == 1)
-                {
-                    _ = reader.Int64(); // commit_timestamp
-                }
-
-                reader.SkipString(flex); // committed_metadata
-                if (flex)
-                {
-                    reader.SkipTaggedFields();
-                }
-
-                if (topic is not null && reader.Ok)
-                {
-                    exchange.AddPartition(new KafkaPartition { Topic = topic, Partition = index, Offset = offset });
-                }
-            }
-
-            if (flex)
-            {
-                reader.SkipTaggedFields();
-            }
-        }
+        KafkaTopicArray.Read(ref reader, flex, v >= 10, maxChars, new KafkaRequestPartitions.OffsetCommit(exchange, v, flex));
     }
 
     private static void OffsetFetch(ref KafkaWireReader reader, KafkaExchange exchange, short v, bool flex, int maxChars)
@@ -326,26 +165,7 @@ internal static class KafkaRequestDecoder
                 _ = reader.Int32(); // member_epoch
             }
 
-            int topics = reader.ArrayLength(flex);
-            for (int t = 0; t < topics && reader.Ok; t++)
-            {
-                string? topic = TopicName(ref reader, v >= 10, flex, maxChars);
-                int partitions = reader.ArrayLength(flex);
-                for (int p = 0; p < partitions && reader.Ok; p++)
-                {
-                    int index = reader.Int32();
-                    if (topic is not null && reader.Ok)
-                    {
-                        exchange.AddPartition(new KafkaPartition { Topic = topic, Partition = index });
-                    }
-                }
-
-                if (flex)
-                {
-                    reader.SkipTaggedFields();
-                }
-            }
-
+            KafkaTopicArray.Read(ref reader, flex, v >= 10, maxChars, new KafkaRequestPartitions.OffsetFetch(exchange));
             if (v >= 8 && flex)
             {
                 reader.SkipTaggedFields();

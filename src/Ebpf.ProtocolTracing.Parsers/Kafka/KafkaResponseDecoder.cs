@@ -52,6 +52,15 @@ internal static class KafkaResponseDecoder
         }
     }
 
+    /// <summary>A response read to its end with no error named succeeded.</summary>
+    private static void SucceededUnlessFailed(ref KafkaWireReader reader, KafkaExchange exchange)
+    {
+        if (reader.Ok && exchange.ErrorCode is null)
+        {
+            exchange.NoteError(0);
+        }
+    }
+
     private static void SkipThrottle(ref KafkaWireReader reader, bool present)
     {
         if (present)
@@ -60,78 +69,10 @@ internal static class KafkaResponseDecoder
         }
     }
 
-    private static string? TopicName(ref KafkaWireReader reader, bool byId, bool flex, int maxChars)
-    {
-        if (!byId)
-        {
-            return reader.String(flex, maxChars);
-        }
-
-        var id = reader.Peek(16);
-        reader.Skip(16);
-        return id.Length == 16 ? new Guid(id, bigEndian: true).ToString() : null;
-    }
-
     private static void Produce(ref KafkaWireReader reader, KafkaExchange exchange, short v, bool flex, int maxChars)
     {
-        int topics = reader.ArrayLength(flex);
-        for (int t = 0; t < topics && reader.Ok; t++)
-        {
-            string? topic = TopicName(ref reader, v >= 13, flex, maxChars);
-            int partitions = reader.ArrayLength(flex);
-            for (int p = 0; p < partitions && reader.Ok; p++)
-            {
-                int index = reader.Int32();
-                short error = reader.Int16();
-                long baseOffset = reader.Int64();
-                if (v >= 2)
-                {
-                    _ = reader.Int64(); // log_append_time_ms
-                }
-
-                if (v >= 5)
-                {
-                    _ = reader.Int64(); // log_start_offset
-                }
-
-                if (v >= 8)
-                {
-                    int recordErrors = reader.ArrayLength(flex);
-                    for (int e = 0; e < recordErrors && reader.Ok; e++)
-                    {
-                        _ = reader.Int32(); // batch_index
-                        reader.SkipString(flex); // batch_index_error_message
-                        if (flex)
-                        {
-                            reader.SkipTaggedFields();
-                        }
-                    }
-
-                    string? message = reader.String(flex, maxChars);
-                    exchange.ErrorMessage ??= message;
-                }
-
-                if (flex)
-                {
-                    reader.SkipTaggedFields();
-                }
-
-                if (topic is not null && reader.Ok)
-                {
-                    exchange.ApplyPartitionResult(topic, index, error, baseOffset);
-                }
-            }
-
-            if (flex)
-            {
-                reader.SkipTaggedFields();
-            }
-        }
-
-        if (reader.Ok && exchange.ErrorCode is null)
-        {
-            exchange.NoteError(0);
-        }
+        KafkaTopicArray.Read(ref reader, flex, v >= 13, maxChars, new KafkaResponsePartitions.Produce(exchange, v, flex, maxChars));
+        SucceededUnlessFailed(ref reader, exchange);
     }
 
     private static void Fetch(ref KafkaWireReader reader, KafkaExchange exchange, short v, bool flex, int maxChars)
@@ -143,129 +84,15 @@ internal static class KafkaResponseDecoder
             _ = reader.Int32(); // session_id
         }
 
-        int topics = reader.ArrayLength(flex);
-        for (int t = 0; t < topics && reader.Ok; t++)
-        {
-            string? topic = TopicName(ref reader, v >= 13, flex, maxChars);
-            int partitions = reader.ArrayLength(flex);
-            for (int p = 0; p < partitions && reader.Ok; p++)
-            {
-                int index = reader.Int32();
-                short error = reader.Int16();
-                long highWatermark = reader.Int64();
-                if (v >= 4)
-                {
-                    _ = reader.Int64(); // last_stable_offset
-                }
-
-                if (v >= 5)
-                {
-                    _ = reader.Int64(); // log_start_offset
-                }
-
-                if (v >= 4)
-                {
-                    int aborted = reader.ArrayLength(flex);
-                    for (int a = 0; a < aborted && reader.Ok; a++)
-                    {
-                        reader.Skip(16); // producer_id, first_offset
-                        if (flex)
-                        {
-                            reader.SkipTaggedFields();
-                        }
-                    }
-                }
-
-                if (v >= 11)
-                {
-                    _ = reader.Int32(); // preferred_read_replica
-                }
-
-                int length = reader.BytesLength(flex);
-                var batches = length > 0 ? KafkaRecordBatches.Summarize(reader.Peek(length)) : default;
-                if (length > 0)
-                {
-                    reader.Skip(length);
-                }
-
-                if (flex)
-                {
-                    reader.SkipTaggedFields();
-                }
-
-                if (topic is not null)
-                {
-                    exchange.ApplyPartitionResult(topic, index, error, highWatermark, new KafkaExchange.BatchSummaryView(
-                        true, batches.Records, batches.Batches, batches.Compression, batches.Legacy));
-                }
-            }
-
-            if (flex)
-            {
-                reader.SkipTaggedFields();
-            }
-        }
-
-        if (reader.Ok && exchange.ErrorCode is null)
-        {
-            exchange.NoteError(0);
-        }
+        KafkaTopicArray.Read(ref reader, flex, v >= 13, maxChars, new KafkaResponsePartitions.Fetch(exchange, v, flex));
+        SucceededUnlessFailed(ref reader, exchange);
     }
 
     private static void ListOffsets(ref KafkaWireReader reader, KafkaExchange exchange, short v, bool flex, int maxChars)
     {
         SkipThrottle(ref reader, v >= 2);
-        int topics = reader.ArrayLength(flex);
-        for (int t = 0; t < topics && reader.Ok; t++)
-        {
-            string? topic = reader.String(flex, maxChars);
-            int partitions = reader.ArrayLength(flex);
-            for (int p = 0; p < partitions && reader.Ok; p++)
-            {
-                int index = reader.Int32();
-                short error = reader.Int16();
-                long? offset = null;
-                if (v == 0)
-                {
-                    int offsets = reader.ArrayLength(flex);
-                    for (int o = 0; o < offsets && reader.Ok; o++)
-                    {
-                        long value = reader.Int64();
-                        offset ??= value;
-                    }
-                }
-                else
-                {
-                    _ = reader.Int64(); // timestamp
-                    offset = reader.Int64();
-                }
-
-                if (v >= 4)
-                {
-                    _ = reader.Int32(); // leader_epoch
-                }
-
-                if (flex)
-                {
-                    reader.SkipTaggedFields();
-                }
-
-                if (topic is not null && reader.Ok)
-                {
-                    exchange.ApplyPartitionResult(topic, index, error, offset);
-                }
-            }
-
-            if (flex)
-            {
-                reader.SkipTaggedFields();
-            }
-        }
-
-        if (reader.Ok && exchange.ErrorCode is null)
-        {
-            exchange.NoteError(0);
-        }
+        KafkaTopicArray.Read(ref reader, flex, topicById: false, maxChars, new KafkaResponsePartitions.ListOffsets(exchange, v, flex));
+        SucceededUnlessFailed(ref reader, exchange);
     }
 
     private static void Metadata(ref KafkaWireReader reader, KafkaExchange exchange, short v, bool flex, int maxChars)
@@ -306,7 +133,7 @@ internal static class KafkaResponseDecoder
         {
             short topicError = reader.Int16();
             string? topic = reader.String(flex, maxChars);
-            string? id = v >= 10 ? TopicName(ref reader, true, flex, maxChars) : null;
+            string? id = v >= 10 ? reader.TopicName(true, flex, maxChars) : null;
             topic ??= id;
             exchange.NoteError(topicError);
             if (v >= 1)
@@ -359,45 +186,14 @@ internal static class KafkaResponseDecoder
             }
         }
 
-        if (reader.Ok && exchange.ErrorCode is null)
-        {
-            exchange.NoteError(0);
-        }
+        SucceededUnlessFailed(ref reader, exchange);
     }
 
     private static void OffsetCommit(ref KafkaWireReader reader, KafkaExchange exchange, short v, bool flex, int maxChars)
     {
         SkipThrottle(ref reader, v >= 3);
-        int topics = reader.ArrayLength(flex);
-        for (int t = 0; t < topics && reader.Ok; t++)
-        {
-            string? topic = TopicName(ref reader, v >= 10, flex, maxChars);
-            int partitions = reader.ArrayLength(flex);
-            for (int p = 0; p < partitions && reader.Ok; p++)
-            {
-                int index = reader.Int32();
-                short error = reader.Int16();
-                if (flex)
-                {
-                    reader.SkipTaggedFields();
-                }
-
-                if (topic is not null && reader.Ok)
-                {
-                    exchange.ApplyPartitionResult(topic, index, error, null);
-                }
-            }
-
-            if (flex)
-            {
-                reader.SkipTaggedFields();
-            }
-        }
-
-        if (reader.Ok && exchange.ErrorCode is null)
-        {
-            exchange.NoteError(0);
-        }
+        KafkaTopicArray.Read(ref reader, flex, v >= 10, maxChars, new KafkaResponsePartitions.OffsetCommit(exchange, flex));
+        SucceededUnlessFailed(ref reader, exchange);
     }
 
     private static void OffsetFetch(ref KafkaWireReader reader, KafkaExchange exchange, short v, bool flex, int maxChars)
@@ -416,39 +212,7 @@ internal static class KafkaResponseDecoder
                 reader.SkipString(flex); // group_id
             }
 
-            int topics = reader.ArrayLength(flex);
-            for (int t = 0; t < topics && reader.Ok; t++)
-            {
-                string? topic = TopicName(ref reader, v >= 10, flex, maxChars);
-                int partitions = reader.ArrayLength(flex);
-                for (int p = 0; p < partitions && reader.Ok; p++)
-                {
-                    int index = reader.Int32();
-                    long offset = reader.Int64();
-                    if (v >= 5)
-                    {
-                        _ = reader.Int32(); // committed_leader_epoch
-                    }
-
-                    reader.SkipString(flex); // metadata
-                    short error = reader.Int16();
-                    if (flex)
-                    {
-                        reader.SkipTaggedFields();
-                    }
-
-                    if (topic is not null && reader.Ok)
-                    {
-                        exchange.ApplyPartitionResult(topic, index, error, offset);
-                    }
-                }
-
-                if (flex)
-                {
-                    reader.SkipTaggedFields();
-                }
-            }
-
+            KafkaTopicArray.Read(ref reader, flex, v >= 10, maxChars, new KafkaResponsePartitions.OffsetFetch(exchange, v, flex));
             if (v >= 2)
             {
                 short groupError = reader.Int16();
@@ -464,10 +228,7 @@ internal static class KafkaResponseDecoder
             }
         }
 
-        if (reader.Ok && exchange.ErrorCode is null)
-        {
-            exchange.NoteError(0);
-        }
+        SucceededUnlessFailed(ref reader, exchange);
     }
 
     private static void FindCoordinator(ref KafkaWireReader reader, KafkaExchange exchange, short v, bool flex, int maxChars)

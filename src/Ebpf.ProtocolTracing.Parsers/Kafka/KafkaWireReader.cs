@@ -143,6 +143,19 @@ internal ref struct KafkaWireReader
         }
     }
 
+    /// <summary>A topic's name, or in versions that name topics by id, its 16-byte id as a GUID string.</summary>
+    public string? TopicName(bool byId, bool compact, int maxChars)
+    {
+        if (!byId)
+        {
+            return String(compact, maxChars);
+        }
+
+        var id = Peek(16);
+        Skip(16);
+        return id.Length == 16 ? new Guid(id, bigEndian: true).ToString() : null;
+    }
+
     /// <summary>The bytes from the current offset, up to <paramref name="length"/> of them.</summary>
     public ReadOnlySpan<byte> Peek(int length) => _data.Slice(_offset, Math.Min(Math.Max(length, 0), Remaining));
 

@@ -112,6 +112,63 @@ internal static class SecretConversations
         ];
     }
 
+    /// <summary>
+    /// Kafka SASL/PLAIN: SaslHandshake v1 choosing PLAIN, SaslAuthenticate v1 whose auth bytes are
+    /// "\0app\0password", then a Metadata v1 request, as a client on port 9092 sends them.
+    /// </summary>
+    public static List<(StreamDirection Direction, byte[] Bytes)> KafkaSaslPlain() =>
+    [
+        (Out, KafkaRequest(17, 1, 1, KafkaString("PLAIN"))),
+        (In, KafkaResponse(1, [.. Int16(0), .. Int32(1), .. KafkaString("PLAIN")])),
+        (Out, KafkaRequest(36, 1, 2, KafkaBytes([0, .. Ascii("app"), 0, .. Ascii(Marker)]))),
+        (In, KafkaResponse(2, [.. Int16(0), .. Int16(-1), .. KafkaBytes([]), .. new byte[8]])),
+        (Out, KafkaRequest(3, 1, 3, [.. Int32(1), .. KafkaString("orders")])),
+        (In, KafkaResponse(3, [.. Int32(0), .. Int32(-1), .. Int32(0)])),
+    ];
+
+    // DNS is not here: a DNS message carries names and addresses, never a credential, so the DNS parser has nothing to redact.
+
+    /// <summary>An HTTP/1.1 exchange whose request and response both carry the field <paramref name="name"/>: <paramref name="value"/>.</summary>
+    public static List<(StreamDirection Direction, byte[] Bytes)> Http1WithField(string name, string value) =>
+    [
+        (Out, Ascii($"GET /profile HTTP/1.1\r\nHost: shop\r\n{name}: {value}\r\nAccept: */*\r\n\r\n")),
+        (In, Ascii($"HTTP/1.1 200 OK\r\n{name}: {value}\r\nContent-Length: 2\r\n\r\nok")),
+    ];
+
+    /// <summary>An HTTP/2 exchange whose request and response both carry the field <paramref name="name"/> (sent lowercase, as HTTP/2 requires).</summary>
+    public static List<(StreamDirection Direction, byte[] Bytes)> Http2WithField(string name, string value)
+    {
+        var lower = name.ToLowerInvariant();
+        byte[] request = [0x82, 0x86, 0x84, 0x01, .. HpackString("example.com"), 0x00, .. HpackString(lower), .. HpackString(value)];
+        byte[] response = [0x88, 0x00, .. HpackString(lower), .. HpackString(value)];
+        return
+        [
+            (Out, [.. Ascii("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"), .. Frame(0x4, 0, 0, [])]),
+            (In, [.. Frame(0x4, 0, 0, []), .. Frame(0x4, 0x1, 0, [])]),
+            (Out, [.. Frame(0x4, 0x1, 0, []), .. Frame(0x1, 0x5, 1, request)]),
+            (In, [.. Frame(0x1, 0x4, 1, response), .. Frame(0x0, 0x1, 1, Ascii("ok"))]),
+        ];
+    }
+
+    private static byte[] KafkaRequest(short apiKey, short apiVersion, int correlationId, byte[] body)
+    {
+        byte[] message = [.. Int16(apiKey), .. Int16(apiVersion), .. Int32(correlationId), .. KafkaString("app"), .. body];
+        return [.. Int32(message.Length), .. message];
+    }
+
+    private static byte[] KafkaResponse(int correlationId, byte[] body) => [.. Int32(body.Length + 4), .. Int32(correlationId), .. body];
+
+    private static byte[] KafkaString(string value) => [.. Int16((short)Ascii(value).Length), .. Ascii(value)];
+
+    private static byte[] KafkaBytes(byte[] value) => [.. Int32(value.Length), .. value];
+
+    private static byte[] Int16(short value)
+    {
+        var bytes = new byte[2];
+        BinaryPrimitives.WriteInt16BigEndian(bytes, value);
+        return bytes;
+    }
+
     private static string Resp(params string[] words)
     {
         var text = new StringBuilder().Append('*').Append(words.Length).Append("\r\n");

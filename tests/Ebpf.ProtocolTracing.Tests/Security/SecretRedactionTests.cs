@@ -1,5 +1,6 @@
 using Ebpf.ProtocolTracing.Http;
 using Ebpf.ProtocolTracing.Http2;
+using Ebpf.ProtocolTracing.Kafka;
 using Ebpf.ProtocolTracing.Kernel;
 using Ebpf.ProtocolTracing.MySql;
 using Ebpf.ProtocolTracing.Nats;
@@ -22,8 +23,12 @@ public sealed class SecretRedactionTests
 
     public static TheoryData<string> Cases => ["http", "http2", "redis", "nats", "postgres-cleartext", "postgres-scram", "mysql"];
 
+    /// <summary>Protocols whose credentials are never decoded at all, so there is no opt-out to show them (see <see cref="NeverDecoded_TheExchangeIsStillParsed"/>).</summary>
+    public static TheoryData<string> NeverDecodedCases => ["kafka"];
+
     [Theory]
     [MemberData(nameof(Cases))]
+    [MemberData(nameof(NeverDecodedCases))]
     public void DefaultOptions_KeepTheSecretOutOfRecordsTextAndLogs(string name)
     {
         var (parser, port, conversation) = Case(name, redact: true);
@@ -42,6 +47,7 @@ public sealed class SecretRedactionTests
 
     [Theory]
     [MemberData(nameof(Cases))]
+    [MemberData(nameof(NeverDecodedCases))]
     public void DamagedExchanges_KeepTheSecretOutOfRecordsAndLogs(string name)
     {
         var (parser, port, conversation) = Case(name, redact: true);
@@ -73,6 +79,23 @@ public sealed class SecretRedactionTests
         Assert.Contains(records, record => SecretLeakScanner.Find(record, Marker).Count > 0);
     }
 
+    /// <summary>
+    /// Kafka never decodes SaslAuthenticate, whatever RedactSecrets says, so no record can show the
+    /// password; this proves the scan above had records to look at: each exchange, SASL ones included, is parsed.
+    /// </summary>
+    [Fact]
+    public void NeverDecoded_TheExchangeIsStillParsed()
+    {
+        var (parser, port, conversation) = Case("kafka", redact: false);
+
+        var records = Run(parser, port, conversation, new CapturingLogger()).OfType<KafkaRecord>().ToList();
+
+        Assert.Equal([KafkaApiKey.SaslHandshake, KafkaApiKey.SaslAuthenticate, KafkaApiKey.Metadata], records.Select(r => r.ApiKey));
+        Assert.All(records, r => Assert.Equal("app", r.ClientId));
+        Assert.All(records, r => Assert.NotNull(r.ResponseTime)); // each paired with its response
+        Assert.All(records, r => Assert.Empty(SecretLeakScanner.Find(r, Marker)));
+    }
+
     private static (IProtocolParser Parser, int Port, List<(StreamDirection Direction, byte[] Bytes)> Conversation) Case(string name, bool redact) => name switch
     {
         "http" => (new HttpParser(new HttpParserOptions { RedactSecrets = redact }), 8080, SecretConversations.Http()),
@@ -82,11 +105,12 @@ public sealed class SecretRedactionTests
         "postgres-cleartext" => (new PostgresParser(new PostgresParserOptions { RedactSecrets = redact }), 5432, SecretConversations.PostgresCleartext()),
         "postgres-scram" => (new PostgresParser(new PostgresParserOptions { RedactSecrets = redact }), 5432, SecretConversations.PostgresScram()),
         "mysql" => (new MySqlParser(new MySqlParserOptions { RedactSecrets = redact }), 3306, SecretConversations.MySql()),
+        "kafka" => (new KafkaParser(new KafkaParserOptions { RedactSecrets = redact }), 9092, SecretConversations.KafkaSaslPlain()),
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, "No such case."),
     };
 
     /// <summary>Plays the conversation through a real tracker as kernel events of one client connection.</summary>
-    private static List<ProtocolRecord> Run(IProtocolParser parser, int port, List<(StreamDirection Direction, byte[] Bytes)> conversation, CapturingLogger logger)
+    internal static List<ProtocolRecord> Run(IProtocolParser parser, int port, List<(StreamDirection Direction, byte[] Bytes)> conversation, CapturingLogger logger)
     {
         var records = new List<ProtocolRecord>();
         var registry = new ParserRegistry([parser], new Dictionary<int, string> { [port] = parser.Name });

@@ -99,9 +99,25 @@ public sealed class ConfluentKafkaProducerTests
             Assert.False(record.DataLost);
         }
 
-        // The responder's end of the same connections, seen as a server: its requests are decoded. (Pairing its
-        // responses is not asserted: on this end they are not reliably matched yet.)
+        // The responder's end of the same connections, seen as a server: it reads each size prefix on its own, so
+        // the kernel recognises its stream only from the first request's body, and the request stream resyncs
+        // behind the response stream. Its responses still pair with their requests (held until the request comes).
         await WaitForRecordCountAsync(session, r => Served(r) && r.ApiKey == KafkaApiKey.Produce, 3);
+        var served = session.Snapshot().OfType<KafkaRecord>().Where(r => Served(r) && r.ApiKey is KafkaApiKey.Produce or KafkaApiKey.Metadata).ToList();
+        Assert.Contains(served, r => r.ApiKey == KafkaApiKey.Metadata && r.Partitions.Any(p => p.Topic == broker.Topic && p.ErrorCode == 0));
+        var sentIds = session.Snapshot().OfType<KafkaRecord>().Where(Sent).Select(c => (c.ApiKey, c.CorrelationId)).ToHashSet();
+        foreach (var record in served)
+        {
+            Assert.True(record.ResponseTime is not null && record.ErrorCode == 0, $"a served request without its response: {record}");
+            Assert.Contains((record.ApiKey, record.CorrelationId), sentIds);
+            Assert.Equal(Environment.ProcessId, record.Pid);
+            Assert.True(record.Latency > TimeSpan.Zero, $"latency {record.Latency}");
+            Assert.False(record.DataLost);
+        }
+
+        var servedProduce = served.Where(r => r.ApiKey == KafkaApiKey.Produce).ToList();
+        Assert.Equal(3, servedProduce.Sum(r => r.RecordCount));
+        Assert.All(servedProduce, r => Assert.Equal((broker.Topic, (short?)0), (r.Partitions[0].Topic, r.Partitions[0].ErrorCode)));
     }
 
     [KernelFact]

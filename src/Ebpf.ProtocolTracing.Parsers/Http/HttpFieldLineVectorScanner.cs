@@ -51,8 +51,88 @@ internal static class HttpFieldLineVectorScanner
             }
         }
 
-        return i < data.Length ? TailIndex(data, i, NonTokenMask(LoadTail(data, i), low, high)) : -1;
+        if (i >= data.Length)
+        {
+            return -1;
+        }
+
+        if (data.Length >= Vector256<byte>.Count)
+        {
+            // The last full block, shifted so its first bit is position i: no copy of the tail.
+            int last = data.Length - Vector256<byte>.Count;
+            uint mask = NonTokenMask(Vector256.LoadUnsafe(ref start, (nuint)last), low, high) >> (i - last);
+            return mask != 0 ? i + BitOperations.TrailingZeroCount(mask) : -1;
+        }
+
+        ShortTailMasks(data, i, out uint tailNonToken, out _);
+        return tailNonToken != 0 ? i + BitOperations.TrailingZeroCount(tailNonToken) : -1;
     }
+
+    /// <summary>
+    /// Finds both boundaries of a field line in one pass: each 32-byte block is loaded once and gives
+    /// the name's end and, in the same block, the value's end.
+    /// </summary>
+    /// <param name="data">The bytes from the line start.</param>
+    /// <param name="valueEnd">
+    /// Index of the first control byte other than HTAB after the name's end (where the value stops), or
+    /// -1 when there is none in <paramref name="data"/> or no name end was found.
+    /// </param>
+    /// <returns>Index of the first byte that is not a tchar (the colon of a valid line), or -1.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int IndexOfNameEnd(ReadOnlySpan<byte> data, out int valueEnd)
+    {
+        var low = Vector256.Create(TokenLowNibbleTable);
+        var high = Vector256.Create(HighNibbleBitTable);
+        ref byte start = ref MemoryMarshal.GetReference(data);
+        int i = 0;
+        for (; i + Vector256<byte>.Count <= data.Length; i += Vector256<byte>.Count)
+        {
+            var bytes = Vector256.LoadUnsafe(ref start, (nuint)i);
+            uint nonToken = NonTokenMask(bytes, low, high);
+            if (nonToken != 0)
+            {
+                int nameEnd = BitOperations.TrailingZeroCount(nonToken);
+                uint control = ControlMask(bytes) & AfterBit(nameEnd);
+                valueEnd = control != 0 ? i + BitOperations.TrailingZeroCount(control) : IndexOfControl(data, i + Vector256<byte>.Count);
+                return i + nameEnd;
+            }
+        }
+
+        valueEnd = -1;
+        if (i >= data.Length)
+        {
+            return -1;
+        }
+
+        uint tailNonToken;
+        uint tailControl;
+        if (data.Length >= Vector256<byte>.Count)
+        {
+            int last = data.Length - Vector256<byte>.Count;
+            var bytes = Vector256.LoadUnsafe(ref start, (nuint)last);
+            tailNonToken = NonTokenMask(bytes, low, high) >> (i - last);
+            tailControl = ControlMask(bytes) >> (i - last);
+        }
+        else
+        {
+            // Padded with NUL, which is both a non-token and a control byte: bits past the end are ignored below.
+            ShortTailMasks(data, i, out tailNonToken, out tailControl);
+        }
+
+        if (tailNonToken == 0)
+        {
+            return -1;
+        }
+
+        int tailNameEnd = BitOperations.TrailingZeroCount(tailNonToken);
+        tailControl &= AfterBit(tailNameEnd);
+        valueEnd = tailControl != 0 ? i + BitOperations.TrailingZeroCount(tailControl) : -1;
+        return i + tailNameEnd;
+    }
+
+    /// <summary>The bits above <paramref name="bit"/> (0-31).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static uint AfterBit(int bit) => ~((2u << bit) - 1);
 
     /// <summary>Index of the first control byte other than HTAB at or after <paramref name="from"/>, or -1.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -69,7 +149,20 @@ internal static class HttpFieldLineVectorScanner
             }
         }
 
-        return i < data.Length ? TailIndex(data, i, ControlMask(LoadTail(data, i))) : -1;
+        if (i >= data.Length)
+        {
+            return -1;
+        }
+
+        if (data.Length >= Vector256<byte>.Count)
+        {
+            int last = data.Length - Vector256<byte>.Count;
+            uint mask = ControlMask(Vector256.LoadUnsafe(ref start, (nuint)last)) >> (i - last);
+            return mask != 0 ? i + BitOperations.TrailingZeroCount(mask) : -1;
+        }
+
+        ShortTailMasks(data, i, out _, out uint tailControl);
+        return tailControl != 0 ? i + BitOperations.TrailingZeroCount(tailControl) : -1;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -84,18 +177,56 @@ internal static class HttpFieldLineVectorScanner
     private static uint ControlMask(Vector256<byte> bytes) =>
         (Vector256.LessThan(bytes, Vector256.Create((byte)0x20)) & ~Vector256.Equals(bytes, Vector256.Create((byte)'\t'))).ExtractMostSignificantBits();
 
-    /// <summary>The last partial block, padded with NUL (a control byte and a non-token) past the data's end.</summary>
-    private static Vector256<byte> LoadTail(ReadOnlySpan<byte> data, int from)
+    /// <summary>
+    /// Both masks for the bytes from <paramref name="from"/> to the end of a span shorter than one
+    /// 32-byte block (bit k is byte from + k): 16-byte loads that end at the span's end where it has 16
+    /// bytes (the tail of a head usually does), a padded copy only below that.
+    /// </summary>
+    private static void ShortTailMasks(ReadOnlySpan<byte> data, int from, out uint nonToken, out uint control)
     {
-        Span<byte> padded = stackalloc byte[Vector256<byte>.Count];
-        padded.Clear();
-        data[from..].CopyTo(padded);
-        return Vector256.Create<byte>(padded);
+        if (data.Length < Vector128<byte>.Count)
+        {
+            Span<byte> padded = stackalloc byte[Vector128<byte>.Count];
+            padded.Clear();
+            data[from..].CopyTo(padded);
+            var bytes = Vector128.Create<byte>(padded);
+            uint valid = (1u << (data.Length - from)) - 1;
+            nonToken = NonTokenMask(bytes) & valid;
+            control = ControlMask(bytes) & valid;
+            return;
+        }
+
+        ref byte start = ref MemoryMarshal.GetReference(data);
+        int last = data.Length - Vector128<byte>.Count;
+        if (from > last)
+        {
+            var bytes = Vector128.LoadUnsafe(ref start, (nuint)last);
+            nonToken = NonTokenMask(bytes) >> (from - last);
+            control = ControlMask(bytes) >> (from - last);
+            return;
+        }
+
+        var first = Vector128.LoadUnsafe(ref start, (nuint)from);
+        nonToken = NonTokenMask(first);
+        control = ControlMask(first);
+        int next = from + Vector128<byte>.Count;
+        if (next < data.Length)
+        {
+            var second = Vector128.LoadUnsafe(ref start, (nuint)last);
+            nonToken |= (NonTokenMask(second) >> (next - last)) << Vector128<byte>.Count;
+            control |= (ControlMask(second) >> (next - last)) << Vector128<byte>.Count;
+        }
     }
 
-    private static int TailIndex(ReadOnlySpan<byte> data, int from, uint mask)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static uint NonTokenMask(Vector128<byte> bytes)
     {
-        int index = from + BitOperations.TrailingZeroCount(mask);
-        return index < data.Length ? index : -1;
+        var lowBits = Ssse3.Shuffle(Vector128.Create(TokenLowNibbleTable), bytes & Vector128.Create((byte)0x0F));
+        var highBits = Ssse3.Shuffle(Vector128.Create(HighNibbleBitTable), Vector128.ShiftRightLogical(bytes.AsUInt16(), 4).AsByte() & Vector128.Create((byte)0x0F));
+        return Vector128.Equals(lowBits & highBits, Vector128<byte>.Zero).ExtractMostSignificantBits();
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static uint ControlMask(Vector128<byte> bytes) =>
+        (Vector128.LessThan(bytes, Vector128.Create((byte)0x20)) & ~Vector128.Equals(bytes, Vector128.Create((byte)'\t'))).ExtractMostSignificantBits();
 }

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Buffers.Text;
 using System.Runtime.CompilerServices;
 using System.Text;
 
@@ -257,9 +256,18 @@ internal struct HttpHeadScanner
             return HeaderCount > 0 && !_lastFieldFrames ? HeadScanStatus.NeedMoreData : HeadScanStatus.Invalid;
         }
 
-        int colon = HttpFieldLineVectorScanner.IsSupported
-            ? HttpFieldLineVectorScanner.IndexOfNonToken(rest, 0)
-            : rest.IndexOfAnyExcept(HttpCharacters.Token);
+        int colon;
+        int control;
+        if (HttpFieldLineVectorScanner.IsSupported)
+        {
+            colon = HttpFieldLineVectorScanner.IndexOfNameEnd(rest, out control);
+        }
+        else
+        {
+            colon = rest.IndexOfAnyExcept(HttpCharacters.Token);
+            control = colon < 0 ? -1 : IndexOfControlFrom(rest, colon + 1);
+        }
+
         if (colon < 0)
         {
             return HeadScanStatus.NeedMoreData;
@@ -271,7 +279,7 @@ internal struct HttpHeadScanner
             return HeadScanStatus.Invalid;
         }
 
-        int valueEnd = FindValueEnd(rest, colon + 1, out int fieldLineLength);
+        int valueEnd = CheckLineEnd(rest, control, out int fieldLineLength);
         if (fieldLineLength == 0)
         {
             if (valueEnd < 0)
@@ -310,10 +318,18 @@ internal struct HttpHeadScanner
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int FindValueEnd(ReadOnlySpan<byte> line, int from, out int lineLength)
     {
-        lineLength = 0;
         int end = HttpFieldLineVectorScanner.IsSupported
             ? HttpFieldLineVectorScanner.IndexOfControl(line, from)
             : IndexOfControlFrom(line, from);
+        return CheckLineEnd(line, end, out lineLength);
+    }
+
+    /// <summary>Checks that the control byte at <paramref name="end"/> (-1: none yet) ends the line: CRLF or LF.</summary>
+    /// <returns><paramref name="end"/>, or -1 when the line end has not arrived yet; <paramref name="lineLength"/> as for <see cref="FindValueEnd"/>.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int CheckLineEnd(ReadOnlySpan<byte> line, int end, out int lineLength)
+    {
+        lineLength = 0;
         if (end < 0)
         {
             return -1;
@@ -367,11 +383,23 @@ internal struct HttpHeadScanner
     {
         _lastFieldFrames = true;
 
-        // Digits only (no sign, no list); a repeated field must agree (RFC 9112 6.3).
-        if (value.IsEmpty || value.Length > 18 || value.IndexOfAnyExceptInRange((byte)'0', (byte)'9') >= 0
-            || !Utf8Parser.TryParse(value, out long length, out int used) || used != value.Length)
+        // Digits only (no sign, no list); a repeated field must agree (RFC 9112 6.3). At most 18 digits,
+        // so the value fits a long; a plain loop, as values are a few digits long.
+        if (value.IsEmpty || value.Length > 18)
         {
             return HeadScanStatus.Invalid;
+        }
+
+        long length = 0;
+        foreach (byte b in value)
+        {
+            uint digit = (uint)(b - '0');
+            if (digit > 9)
+            {
+                return HeadScanStatus.Invalid;
+            }
+
+            length = (length * 10) + digit;
         }
 
         if (ContentLength >= 0 && ContentLength != length)

@@ -45,7 +45,8 @@ internal static class HttpStartLine
     {
         parts = default;
         // The first non-token byte ends the method and must be its SP: one pass finds and validates it.
-        int methodEnd = line.IndexOfAnyExcept(HttpCharacters.Token);
+        // The commonest method first: "GET " is four tchars-then-SP bytes, so the search would find the same end.
+        int methodEnd = line.StartsWith("GET "u8) ? 3 : line.IndexOfAnyExcept(HttpCharacters.Token);
         if (methodEnd <= 0 || methodEnd > MaxMethodLength || line[methodEnd] != (byte)' ')
         {
             return false;

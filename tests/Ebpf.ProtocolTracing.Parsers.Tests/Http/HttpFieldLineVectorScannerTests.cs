@@ -31,13 +31,30 @@ public sealed class HttpFieldLineVectorScannerTests
         const string alphabet = "abcXYZ09-_:; \t\r\n\"(),/\x01\x7f\x80\xff";
         for (int i = 0; i < 20_000; i++)
         {
-            var data = new byte[random.Next(0, 100)];
+            var data = new byte[random.Next(0, 140)];
             for (int b = 0; b < data.Length; b++)
             {
                 data[b] = (byte)alphabet[random.Next(alphabet.Length)];
             }
 
             AssertAgrees(data, data.Length == 0 ? 0 : random.Next(data.Length));
+        }
+    }
+
+    [Fact]
+    public void FieldLinesOfEveryNameAndValueLength_AgreeWithTheReference()
+    {
+        // Names and values that end in every position of a block, in the same block and across blocks.
+        foreach (var ending in new[] { "\r\n", "\n", "\r", "", "\x01rest\r\n" })
+        {
+            for (int nameLength = 0; nameLength < 70; nameLength++)
+            {
+                for (int valueLength = 0; valueLength < 70; valueLength += 3)
+                {
+                    var line = new string('n', nameLength) + ":" + new string('v', valueLength) + ending;
+                    AssertAgrees(System.Text.Encoding.ASCII.GetBytes(line), 0);
+                }
+            }
         }
     }
 
@@ -48,5 +65,11 @@ public sealed class HttpFieldLineVectorScannerTests
 
         int control = HttpCharacters.IndexOfControl(data.AsSpan(from));
         Assert.Equal(control < 0 ? -1 : from + control, HttpFieldLineVectorScanner.IndexOfControl(data, from));
+
+        // The one-pass search: the name's end from the start, then the value's end after it.
+        int nameEnd = data.AsSpan().IndexOfAnyExcept(HttpCharacters.Token);
+        int valueEnd = nameEnd < 0 ? -1 : HttpCharacters.IndexOfControl(data.AsSpan(nameEnd + 1));
+        Assert.Equal(nameEnd, HttpFieldLineVectorScanner.IndexOfNameEnd(data, out int actualValueEnd));
+        Assert.Equal(valueEnd < 0 ? -1 : nameEnd + 1 + valueEnd, actualValueEnd);
     }
 }

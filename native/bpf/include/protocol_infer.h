@@ -419,38 +419,25 @@ static __always_inline bool infer_dns_stream(const struct payload_head *head)
 
 /*
  * AMQP 0-9-1 (https://www.rabbitmq.com/resources/specs/amqp0-9-1.pdf, 4.2.3): the client's protocol
- * header "AMQP", or a frame header (type octet, channel, 32-bit size): a method frame with a sane size
- * naming a class of the spec (connection 10 ... tx 90) and a method id it uses (the server's first bytes
- * are connection.start, 10/10 on channel 0), a basic content header, or a heartbeat. The frame-end octet
- * lies past the head, so user space confirms.
+ * header "AMQP", or a method frame (type 1, channel, 32-bit size, class id, method id) whose size is
+ * below 16 MiB, whose method id is below 128 and whose class is one of the spec's: connection 10,
+ * channel 20, exchange 40, queue 50, basic 60, confirm 85, tx 90 — all multiples of 5, so class / 5
+ * indexes a bit mask. The tests are folded into one value on purpose: each branch here multiplies the
+ * verifier's work in every caller. A head shorter than 11 bytes has class 0, which is not in the mask.
  */
+#define AMQP_CLASS_MASK ((1ULL << 2) | (1ULL << 4) | (1ULL << 8) | (1ULL << 10) | (1ULL << 12) | (1ULL << 17) | (1ULL << 18))
+
 static __always_inline bool infer_amqp(const struct payload_head *head)
 {
-	__u16 channel = ((__u16)head->bytes[1] << 8) | head->bytes[2];
-	__u16 class_id = ((__u16)head->bytes[7] << 8) | head->bytes[8];
-	__u16 method_id = ((__u16)head->bytes[9] << 8) | head->bytes[10];
-	__u32 size = head_be32(head, 3);
+	__u32 class_id = ((__u32)head->bytes[7] << 8) | head->bytes[8];
+	__u32 method_id = ((__u32)head->bytes[9] << 8) | head->bytes[10];
+	__u32 bad;
 
-	if (HEAD_IS(head, "AMQP"))
+	if (head_be32(head, 0) == 0x414d5150) /* "AMQP" */
 		return true;
-	if (head->len < 8)
-		return false;
-	switch (head->bytes[0]) {
-	case 1: /* method */
-		if (head->len < 11 || size < 4 || size >= (1U << 24))
-			return false;
-		if (class_id == 10)
-			return channel == 0 && method_id >= 10 && method_id <= 71;
-		return channel != 0 && (class_id == 20 || class_id == 40 || class_id == 50 || class_id == 60 ||
-					class_id == 85 || class_id == 90) &&
-		       method_id >= 10 && method_id <= 120;
-	case 2: /* content header: class basic, weight 0 */
-		return head->len >= 11 && channel != 0 && class_id == 60 && method_id == 0 && size >= 14 && size < (1U << 24);
-	case 8: /* heartbeat */
-		return channel == 0 && size == 0 && head->bytes[7] == 0xCE;
-	default:
-		return false;
-	}
+	bad = (head->bytes[0] ^ 1) | (head_be32(head, 3) >> 24) | (class_id % 5) | ((class_id / 5) >> 6) | (method_id >> 7) |
+	      (((AMQP_CLASS_MASK >> ((class_id / 5) & 63)) & 1) ^ 1);
+	return bad == 0;
 }
 
 /* The protocol the head looks like, or TRACE_PROTOCOL_UNKNOWN. */
@@ -466,9 +453,6 @@ static __always_inline __u8 infer_protocol(const struct payload_head *head)
 		return TRACE_PROTOCOL_HTTP;
 	if (infer_postgres(head))
 		return TRACE_PROTOCOL_POSTGRES;
-	/* Before MySQL: a method frame on channel 0 or 1 can pass for a short MySQL packet. */
-	if (infer_amqp(head))
-		return TRACE_PROTOCOL_AMQP;
 	if (infer_mysql(head))
 		return TRACE_PROTOCOL_MYSQL;
 	if (infer_redis(head))
@@ -481,6 +465,8 @@ static __always_inline __u8 infer_protocol(const struct payload_head *head)
 		return TRACE_PROTOCOL_DNS;
 	if (infer_kafka(head))
 		return TRACE_PROTOCOL_KAFKA;
+	if (infer_amqp(head))
+		return TRACE_PROTOCOL_AMQP;
 	return TRACE_PROTOCOL_UNKNOWN;
 }
 

@@ -8,17 +8,24 @@ namespace Ebpf.ProtocolTracing.Recording;
 /// order, through <see cref="KernelEventDecoder"/> — the same decoding as a live buffer.
 /// </summary>
 /// <remarks>
-/// Reads one record at a time into one reused buffer of at most <see cref="KernelRecordingFormat.MaxRecordSize"/>
-/// bytes, so a corrupt length never causes a large allocation. Damage is reported as an
+/// Reads the file in blocks into one reused buffer sized for a block plus the largest record
+/// (<see cref="KernelRecordingFormat.MaxRecordSize"/>), so a corrupt length never causes a large allocation. Damage is reported as an
 /// <see cref="InvalidDataException"/> that names the byte offset of the bad record.
 /// </remarks>
 internal sealed class KernelEventReplayer : IDisposable
 {
     private readonly Stream _input;
     private readonly bool _ownsInput;
-    private readonly byte[] _record = new byte[KernelRecordingFormat.MaxRecordSize];
+    // Read in large blocks, records sliced out of them: one stream read per block instead of two per
+    // record. Room for one block plus one whole record, so a record never needs a second buffer.
+    private const int BlockBytes = 256 * 1024;
+
+    private readonly byte[] _buffer = new byte[BlockBytes + KernelRecordingFormat.LengthPrefixSize + KernelRecordingFormat.MaxRecordSize];
     private readonly string _source;
     private long _offset;
+    private int _start;
+    private int _end;
+    private int _recordStart;
     private int _recordLength;
 
     private KernelEventReplayer(Stream input, bool ownsInput, string source, DateTimeOffset monotonicZero, int kernelVersion, long offset)
@@ -97,43 +104,89 @@ internal sealed class KernelEventReplayer : IDisposable
     /// <summary>Reads the next record into the internal buffer.</summary>
     /// <returns><see langword="false"/> at the clean end of the recording.</returns>
     /// <exception cref="InvalidDataException">The recording is truncated or a length is impossible.</exception>
-    public async ValueTask<bool> ReadNextAsync(CancellationToken cancellationToken)
+    public ValueTask<bool> ReadNextAsync(CancellationToken cancellationToken)
     {
-        var prefix = _record.AsMemory(0, KernelRecordingFormat.LengthPrefixSize);
-        var read = await _input.ReadAtLeastAsync(prefix, prefix.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
-        if (read == 0)
-            return false;
-        if (read < prefix.Length)
-            throw Truncated(_offset, "its length prefix");
+        // Fast path: the whole record is in the current block already, so no await and no state machine.
+        var available = _end - _start;
+        if (available >= KernelRecordingFormat.LengthPrefixSize)
+        {
+            var length = BinaryPrimitives.ReadUInt32LittleEndian(_buffer.AsSpan(_start));
+            if (length >= KernelRecordingFormat.LostEventsRecordSize && length <= KernelRecordingFormat.MaxRecordSize
+                && available - KernelRecordingFormat.LengthPrefixSize >= length)
+            {
+                Accept((int)length);
+                return new ValueTask<bool>(true);
+            }
+        }
 
-        var length = BinaryPrimitives.ReadUInt32LittleEndian(prefix.Span);
+        return ReadNextSlowAsync(cancellationToken);
+    }
+
+    private async ValueTask<bool> ReadNextSlowAsync(CancellationToken cancellationToken)
+    {
+        if (!await FillAsync(KernelRecordingFormat.LengthPrefixSize, cancellationToken).ConfigureAwait(false))
+        {
+            if (_end == _start)
+                return false;
+            throw Truncated(_offset, "its length prefix");
+        }
+
+        var length = BinaryPrimitives.ReadUInt32LittleEndian(_buffer.AsSpan(_start));
         if (length < KernelRecordingFormat.LostEventsRecordSize || length > KernelRecordingFormat.MaxRecordSize)
             throw new InvalidDataException($"'{_source}' is corrupt at offset {_offset}: a record of {length} bytes (a record is {KernelRecordingFormat.LostEventsRecordSize} to {KernelRecordingFormat.MaxRecordSize} bytes).");
 
-        read = await _input.ReadAtLeastAsync(_record.AsMemory(0, (int)length), (int)length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
-        if (read < length)
+        if (!await FillAsync(KernelRecordingFormat.LengthPrefixSize + (int)length, cancellationToken).ConfigureAwait(false))
             throw Truncated(_offset, $"its {length}-byte record");
 
-        _recordLength = (int)length;
+        Accept((int)length);
+        return true;
+    }
+
+    /// <summary>Reads until at least <paramref name="needed"/> unread bytes are buffered; false at the end of the input.</summary>
+    private async ValueTask<bool> FillAsync(int needed, CancellationToken cancellationToken)
+    {
+        if (_buffer.Length - _start < needed)
+        {
+            // Slide the unread bytes to the front so the record fits.
+            Buffer.BlockCopy(_buffer, _start, _buffer, 0, _end - _start);
+            _end -= _start;
+            _start = 0;
+        }
+
+        while (_end - _start < needed)
+        {
+            var read = await _input.ReadAsync(_buffer.AsMemory(_end), cancellationToken).ConfigureAwait(false);
+            if (read == 0)
+                return false;
+            _end += read;
+        }
+
+        return true;
+    }
+
+    private void Accept(int length)
+    {
+        _recordStart = _start + KernelRecordingFormat.LengthPrefixSize;
+        _recordLength = length;
+        _start = _recordStart + length;
         RecordOffset = _offset;
         _offset += KernelRecordingFormat.LengthPrefixSize + length;
         RecordsRead++;
-        return true;
     }
 
     /// <summary>Where the record last read starts in the file (its length prefix).</summary>
     public long RecordOffset { get; private set; }
 
     /// <summary>The kernel timestamp of the record last read; 0 for a lost-events marker.</summary>
-    public ulong CurrentTimestampNs => _record[0] == KernelRecordingFormat.LostEventsKind
+    public ulong CurrentTimestampNs => _buffer[_recordStart] == KernelRecordingFormat.LostEventsKind
         ? 0
-        : BinaryPrimitives.ReadUInt64LittleEndian(_record.AsSpan(8));
+        : BinaryPrimitives.ReadUInt64LittleEndian(_buffer.AsSpan(_recordStart + 8));
 
     /// <summary>Dispatches the record last read to <paramref name="sink"/>.</summary>
     /// <exception cref="InvalidDataException">The record is not a valid kernel event.</exception>
     public void Dispatch(IKernelEventSink sink)
     {
-        var raw = _record.AsSpan(0, _recordLength);
+        var raw = _buffer.AsSpan(_recordStart, _recordLength);
         if (raw[0] == KernelRecordingFormat.LostEventsKind)
         {
             if (raw.Length < KernelRecordingFormat.LostEventsRecordSize)

@@ -142,7 +142,7 @@ fd_up = max(r["fds"] for r in after) - base["fds"]
 lines = [
     f"duration {last['elapsed_s']:.0f} s, {len(rows)} samples, warm-up {warmup:.0f} s",
     f"RSS start {rows[0]['rss_kib']/1024:.1f} MiB, after warm-up {base['rss_kib']/1024:.1f} MiB, max after warm-up {max(r['rss_kib'] for r in after)/1024:.1f} MiB, end {last['rss_kib']/1024:.1f} MiB (growth after warm-up {rss_growth:.1f} MiB, allowed {rss_mib:.0f})",
-    f"fds start {rows[0]['fds']:.0f}, after warm-up {base['fds']:.0f}, end {last['fds']:.0f}; managed heap end {last['managed_kib']/1024:.1f} MiB",
+    f"fds start {rows[0]['fds']:.0f}, after warm-up {base['fds']:.0f}, end {last['fds']:.0f}; managed heap end {last['managed_kib']/1024:.1f} MiB; GC committed after warm-up {base['gc_committed_kib']/1024:.1f} MiB, end {last['gc_committed_kib']/1024:.1f} MiB",
     f"records {last['records']:.0f} (http {last['http']:.0f}, redis {last['redis']:.0f}, postgres {last['postgres']:.0f}; marked DataLost {last['records_data_lost']:.0f})",
     f"kernel events sent {last['kernel_events_sent']:.0f}, lost {last['kernel_events_lost']:.0f}; records dropped {last['records_dropped']:.0f}; gap bytes {last['gap_bytes']:.0f}; connections tracked at end {last['connections_tracked']:.0f}",
 ]

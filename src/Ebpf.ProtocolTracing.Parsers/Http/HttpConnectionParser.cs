@@ -26,11 +26,17 @@ internal sealed class HttpConnectionParser : IConnectionParser
     {
         _context = context;
         _options = options;
-        _matcher = new HttpExchangeMatcher(context, options.MaxPendingRequests);
+        _matcher = new HttpExchangeMatcher(context, options.MaxPendingRequests, options.MaxPendingBytesPerConnection);
     }
 
     /// <summary>Requests waiting for responses (for tests that check the bound).</summary>
     internal int PendingRequestCount => _matcher.PendingCount;
+
+    /// <summary>Bytes the waiting requests are charged for (for tests that check the budget).</summary>
+    internal long PendingRequestBytes => _matcher.PendingBytes;
+
+    /// <summary>Requests emitted unanswered because the waiting ones went over the byte budget.</summary>
+    internal long RequestsEvictedOverByteBudget => _matcher.EvictedOverByteBudget;
 
     public ParseStatus Parse(StreamDirection direction, ReadOnlySequence<byte> data, long streamPosition, out SequencePosition consumed)
     {
@@ -196,7 +202,7 @@ internal sealed class HttpConnectionParser : IConnectionParser
         request.IsHeadMethod = scan.IsHeadMethod;
         request.IsConnectMethod = scan.IsConnectMethod;
         request.MayLeaveHttp = scan.IsConnectMethod || scan.HasUpgrade;
-        _matcher.AddRequest(request);
+        _matcher.AddRequest(request, head.Length);
         stream.Message = request;
         BeginBody(direction, stream, scan.HasTransferEncoding ? -2 : Math.Max(scan.ContentLength, 0));
         return ParseStatus.Continue;
@@ -291,6 +297,7 @@ internal sealed class HttpConnectionParser : IConnectionParser
             return;
         }
 
+        _matcher.OnRequestBodyKept(message, message.Body.Kept.Length);
         stream.Reset();
         if (message.MayLeaveHttp && !message.StaysHttp)
         {

@@ -15,8 +15,10 @@ namespace Ebpf.ProtocolTracing.Http;
 /// a response. When the connection has pipelined, that guess is not safe, so all of them are emitted
 /// with <see cref="ProtocolRecord.DataLost"/> and the response alone.
 /// </remarks>
-internal sealed class HttpExchangeMatcher(IParseContext context, int maxPendingRequests)
+internal sealed class HttpExchangeMatcher(IParseContext context, int maxPendingRequests, long maxPendingBytes)
 {
+    private long _pendingBytes;
+
     private readonly Queue<HttpMessage> _pending = new();
     private StreamDirection? _requestDirection;
     private bool _requestsLost;
@@ -40,7 +42,7 @@ internal sealed class HttpExchangeMatcher(IParseContext context, int maxPendingR
     }
 
     /// <summary>A request head was read: it waits for its response.</summary>
-    public void AddRequest(HttpMessage request)
+    public void AddRequest(HttpMessage request, long headBytes)
     {
         // A request still waiting only shows pipelining when its response cannot have been lost.
         if (_pending.Count > 0 && !_responsesLost)
@@ -48,21 +50,67 @@ internal sealed class HttpExchangeMatcher(IParseContext context, int maxPendingR
             _pipelined = true;
         }
 
-        if (_pending.Count >= maxPendingRequests)
+        // The oldest waiting requests give way when the count or the byte budget would be exceeded.
+        while (_pending.Count > 0 && (_pending.Count >= maxPendingRequests || _pendingBytes + headBytes > maxPendingBytes))
         {
-            // Its response will still come first; remember to let it pass unpaired.
-            EmitRequestAlone(_pending.Dequeue(), lost: true);
-            _evictedAwaitingResponse++;
-            if (_requestsBeforeLoss > 0)
+            if (_pending.Count < maxPendingRequests)
             {
-                _requestsBeforeLoss--;
+                EvictedOverByteBudget++;
             }
+
+            EvictOldest();
         }
 
+        request.PendingBytes = headBytes;
+        request.IsPending = true;
+        _pendingBytes += headBytes;
         _pending.Enqueue(request);
     }
 
-    /// <summary>Finds the request a final response answers, or <see langword="null"/> when it was not captured.</summary>
+    /// <summary>A waiting request's body ended: its kept bytes count against the budget too.</summary>
+    public void OnRequestBodyKept(HttpMessage request, long keptBytes)
+    {
+        if (!request.IsPending || keptBytes <= 0)
+        {
+            return;
+        }
+
+        request.PendingBytes += keptBytes;
+        _pendingBytes += keptBytes;
+
+        // The newest request stays (its head alone fits, validation makes sure); older ones give way.
+        while (_pendingBytes > maxPendingBytes && _pending.Count > 1)
+        {
+            EvictedOverByteBudget++;
+            EvictOldest();
+        }
+    }
+
+    private void EvictOldest()
+    {
+        // Its response will still come first; remember to let it pass unpaired.
+        EmitRequestAlone(Dequeue(), lost: true);
+        _evictedAwaitingResponse++;
+        if (_requestsBeforeLoss > 0)
+        {
+            _requestsBeforeLoss--;
+        }
+    }
+
+    /// <summary>Requests emitted without their responses because waiting requests went over the byte budget.</summary>
+    public long EvictedOverByteBudget { get; private set; }
+
+    /// <summary>Bytes the waiting requests are charged for now.</summary>
+    public long PendingBytes => _pendingBytes;
+
+    private HttpMessage Dequeue()
+    {
+        var request = _pending.Dequeue();
+        request.IsPending = false;
+        _pendingBytes -= request.PendingBytes;
+        return request;
+    }
+
     public HttpMessage? TakeRequestFor(HttpMessage response)
     {
         if (_evictedAwaitingResponse > 0)
@@ -85,7 +133,7 @@ internal sealed class HttpExchangeMatcher(IParseContext context, int maxPendingR
         if (_requestsBeforeLoss > 0)
         {
             _requestsBeforeLoss--;
-            return _pending.Dequeue();
+            return Dequeue();
         }
 
         if (_requestsLost)
@@ -98,7 +146,7 @@ internal sealed class HttpExchangeMatcher(IParseContext context, int maxPendingR
             _requestsLost = false;
         }
 
-        return _pending.Dequeue();
+        return Dequeue();
     }
 
     private HttpMessage? TakeAfterResponseLoss(DateTimeOffset responseTime)
@@ -117,7 +165,7 @@ internal sealed class HttpExchangeMatcher(IParseContext context, int maxPendingR
         int dropped = sentBefore == 0 ? 0 : _pipelined && sentBefore > 1 ? sentBefore : sentBefore - 1;
         for (int i = 0; i < dropped; i++)
         {
-            EmitRequestAlone(_pending.Dequeue(), lost: true);
+            EmitRequestAlone(Dequeue(), lost: true);
         }
 
         _requestsBeforeLoss = Math.Max(0, _requestsBeforeLoss - dropped);
@@ -131,7 +179,7 @@ internal sealed class HttpExchangeMatcher(IParseContext context, int maxPendingR
             _requestsBeforeLoss--;
         }
 
-        return _pending.Dequeue();
+        return Dequeue();
     }
 
     /// <summary>Bytes of the request stream were lost: some requests may be missing.</summary>
@@ -178,9 +226,9 @@ internal sealed class HttpExchangeMatcher(IParseContext context, int maxPendingR
     /// <summary>The connection ended: every waiting request is emitted without a response.</summary>
     public void Complete()
     {
-        while (_pending.TryDequeue(out var request))
+        while (_pending.Count > 0)
         {
-            EmitRequestAlone(request, lost: false);
+            EmitRequestAlone(Dequeue(), lost: false);
         }
 
         _requestsBeforeLoss = 0;

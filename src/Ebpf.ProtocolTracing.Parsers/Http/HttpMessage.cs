@@ -50,6 +50,12 @@ internal sealed class HttpMessage
     /// <summary>Whether the server has answered a <see cref="MayLeaveHttp"/> request without leaving HTTP/1.x.</summary>
     public bool StaysHttp { get; set; }
 
+    /// <summary>Bytes of this request charged to its connection's pending budget while it waits for a response.</summary>
+    public long PendingBytes { get; set; }
+
+    /// <summary>Whether this request is waiting in the matcher's queue.</summary>
+    public bool IsPending { get; set; }
+
     /// <summary>Whether bytes of this message were lost.</summary>
     public bool DataLost { get; set; }
 }

@@ -46,6 +46,7 @@ public sealed class HttpParser : IProtocolParser
             MaxHeaderBytes = options.MaxHeaderBytes,
             MaxHeaderCount = options.MaxHeaderCount,
             MaxPendingRequests = options.MaxPendingRequests,
+            MaxPendingBytesPerConnection = options.MaxPendingBytesPerConnection,
         };
         _options.SecretHeaders.Clear();
         _options.SecretHeaders.UnionWith(options.SecretHeaders);

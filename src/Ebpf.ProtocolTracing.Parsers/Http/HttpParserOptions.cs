@@ -70,6 +70,15 @@ public sealed class HttpParserOptions
     /// </summary>
     public int MaxPendingRequests { get; set; } = 1024;
 
+    /// <summary>
+    /// Most bytes (heads and kept bodies) of the requests one connection keeps while they wait for their
+    /// responses (default 4 MiB). Without it a pipelining client could make a connection hold
+    /// <see cref="MaxPendingRequests"/> × (<see cref="MaxHeaderBytes"/> + <see cref="MaxBodyBytes"/>),
+    /// about 70 MB. When a new request would go over, the oldest waiting ones are emitted without their
+    /// responses and marked <see cref="ProtocolRecord.DataLost"/>. At least <see cref="MaxHeaderBytes"/>.
+    /// </summary>
+    public long MaxPendingBytesPerConnection { get; set; } = 4 * 1024 * 1024;
+
     /// <summary>Checks the values and says which one is wrong.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A limit is negative or zero where it must be positive.</exception>
     /// <exception cref="ArgumentException">A name in <see cref="SecretHeaders"/> is not a header field name.</exception>
@@ -79,6 +88,7 @@ public sealed class HttpParserOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxHeaderBytes, 16);
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxHeaderCount, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxPendingRequests, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxPendingBytesPerConnection, MaxHeaderBytes);
         HttpSecretHeaderSet.Validate(SecretHeaders, nameof(SecretHeaders));
     }
 

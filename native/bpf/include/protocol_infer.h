@@ -459,14 +459,15 @@ static __always_inline __u8 infer_protocol(const struct payload_head *head)
 		return TRACE_PROTOCOL_REDIS;
 	if (infer_cassandra(head))
 		return TRACE_PROTOCOL_CASSANDRA;
+	/* Before HTTP/2: an AMQP method frame passes for a DATA frame header on stream 0x3c0028 or so. */
+	if (infer_amqp(head))
+		return TRACE_PROTOCOL_AMQP;
 	if (infer_http2(head))
 		return TRACE_PROTOCOL_HTTP2;
 	if (infer_dns_stream(head))
 		return TRACE_PROTOCOL_DNS;
 	if (infer_kafka(head))
 		return TRACE_PROTOCOL_KAFKA;
-	if (infer_amqp(head))
-		return TRACE_PROTOCOL_AMQP;
 	return TRACE_PROTOCOL_UNKNOWN;
 }
 

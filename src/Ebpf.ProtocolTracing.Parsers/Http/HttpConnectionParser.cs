@@ -425,6 +425,13 @@ internal sealed class HttpConnectionParser : IConnectionParser
 
     private static long SkipLineEnds(in ReadOnlySequence<byte> rest)
     {
+        // Between messages the next byte almost always starts the next message: answer without a search.
+        var first = rest.FirstSpan;
+        if (!first.IsEmpty && first[0] is not ((byte)'\r' or (byte)'\n'))
+        {
+            return 0;
+        }
+
         long skipped = 0;
         foreach (var segment in rest)
         {

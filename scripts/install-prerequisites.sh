@@ -4,7 +4,7 @@
 # Idempotent and quick when everything is already there. Run as root.
 set -euo pipefail
 
-packages=(clang llvm bpftool libbpf-dev libbpf1 nginx curl postgresql postgresql-client mariadb-server mariadb-client redis-server redis-tools python3-grpcio python3-protobuf nats-server memcached netcat-openbsd dnsmasq-base dnsutils libcap2-bin kcat golang-go)
+packages=(clang llvm bpftool libbpf-dev libbpf1 nginx curl postgresql postgresql-client mariadb-server mariadb-client redis-server redis-tools python3-grpcio python3-protobuf nats-server memcached netcat-openbsd dnsmasq-base dnsutils libcap2-bin kcat rabbitmq-server amqp-tools golang-go)
 tracefs=/sys/kernel/tracing
 
 say() { printf 'install-prerequisites: %s\n' "$*"; }

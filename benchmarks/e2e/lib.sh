@@ -80,7 +80,8 @@ e2e_start_tracer() {
 	"${tracer_cmd[@]}" "$@" >/dev/null 2>"$work/tracer.log" &
 	tracer_pid=$!
 	local i
-	for i in $(seq 600); do
+	# Loading and verifying the programs takes seconds, and minutes on a machine loaded to 40.
+	for i in $(seq 3000); do
 		if grep -q "attached" "$work/tracer.log" 2>/dev/null; then
 			return 0
 		fi
@@ -89,7 +90,7 @@ e2e_start_tracer() {
 		fi
 		sleep 0.1
 	done
-	echo "$0: the tracer did not attach within 60 s (or exited):" >&2
+	echo "$0: the tracer did not attach within 300 s (or exited):" >&2
 	cat "$work/tracer.log" >&2
 	exit 1
 }

@@ -15,7 +15,9 @@
 #
 # usage: sudo benchmarks/e2e/nginx-overhead.sh [ROUNDS] [SECONDS]
 # env:   WARM_UP_SECONDS (4, untimed wrk before each run), WRK_THREADS (2), WRK_CONNECTIONS (32), NGINX_WORKERS (2), TRACER_ARGS ("--summary"),
-#        HOST_WIDE (unset), PROTOCOL_TRACE (the CLI binary; default: this checkout's Release build)
+#        HOST_WIDE (unset), PROTOCOL_TRACE (the CLI binary; default: this checkout's Release build),
+#        PROTOCOL_TRACE_B (a second CLI build: adds a configuration "onB" to every round, to compare two
+#        builds of the tracer under the same alternation)
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 e2e_require_root
@@ -57,26 +59,29 @@ run_wrk() {
 
 # An untimed burst before every timed run: the tracer's JIT compiles its hot paths in its first seconds
 # under load (tiered compilation), a one-time cost that would otherwise be billed to the run.
-warm_up() { wrk -t"$threads" -c"$connections" -d"${WARM_UP_SECONDS:-4}s" "$(url_of "$1")" >/dev/null; }
+# Prints the requests it made: the tracer's record count covers them too.
+warm_up() { wrk -t"$threads" -c"$connections" -d"${WARM_UP_SECONDS:-4}s" "$(url_of "$1")" | awk '/requests in/ { print $1 }'; }
 
 results=$work/results.txt
 : >"$results"
-printf '%-6s %-7s %5s %12s %9s %10s %10s %12s %6s %6s %6s\n' proto tracer round 'requests/s' 'p99 ms' requests records 'tracer µs/req' lost dropped load
+printf '%-6s %-7s %5s %12s %9s %10s %10s %12s %6s %6s %6s\n' proto tracer round 'requests/s' 'p99 ms' requests 'records¹' 'tracer µs/req' lost dropped load
 for round in $(seq "$rounds"); do
 	for proto in http https; do
-		for traced in off on; do
+		for traced in off on ${PROTOCOL_TRACE_B:+onB}; do
 			load=$(e2e_load)
 			foreign=$(e2e_foreign_bpf_programs)
-			if [ "$traced" = on ]; then
+			if [ "$traced" != off ]; then
+				if [ "$traced" = onB ]; then tracer_cmd=("$PROTOCOL_TRACE_B" --plain); else tracer_cmd=("$cli" --plain); fi
 				e2e_start_tracer "${tracer_args[@]}"
 				foreign=$(e2e_foreign_bpf_programs "$tracer_pid")
-				warm_up "$proto"
+				warmed=$(warm_up "$proto")
 				ticks0=$(e2e_cpu_ticks "$tracer_pid")
 				read -r rps p99 requests < <(run_wrk "$(url_of "$proto")")
 				# Let the tracer drain what the kernel sent during the run before its CPU time is read.
 				sleep 1
 				ticks1=$(e2e_cpu_ticks "$tracer_pid")
 				e2e_stop_tracer
+				# Records of the warm-up and the timed run together.
 				records=$(e2e_stat records "$tracer_stats")
 				lost=$(e2e_stat lost "$tracer_stats")
 				dropped=$(e2e_stat dropped "$tracer_stats")
@@ -85,16 +90,17 @@ for round in $(seq "$rounds"); do
 					echo "$0: the tracer produced no records in this run; its overhead number means nothing: $tracer_stats" >&2
 				fi
 			else
-				warm_up "$proto"
+				warmed=$(warm_up "$proto")
 				read -r rps p99 requests < <(run_wrk "$(url_of "$proto")")
 				records=- lost=- dropped=- us_per_request=-
 			fi
 			printf '%-6s %-7s %5s %12s %9s %10s %10s %12s %6s %6s %6s\n' "$proto" "$traced" "$round" "$rps" "$p99" "$requests" "$records" "$us_per_request" "$lost" "$dropped" "$load"
-			echo "$proto $traced $round $rps $p99 $requests $records $us_per_request $load $foreign" >>"$results"
+			echo "$proto $traced $round $rps $p99 $requests $records $us_per_request $load $foreign $((warmed + requests))" >>"$results"
 		done
 	done
 done
 
+echo "¹ records of the untimed warm-up and the timed run together; expected: one per request of both"
 echo
 echo "medians over $rounds rounds (other tracing BPF programs on the machine during the runs: $(awk '{ print $10 }' "$results" | sort -u | tr '\n' ' '))"
 python3 - "$results" <<'EOF'
@@ -103,16 +109,18 @@ rows = [l.split() for l in open(sys.argv[1])]
 def med(proto, traced, col):
     return statistics.median(float(r[col]) for r in rows if r[0] == proto and r[1] == traced)
 for proto in ("http", "https"):
-    off_rps, on_rps = med(proto, "off", 3), med(proto, "on", 3)
-    off_p99, on_p99 = med(proto, "off", 4), med(proto, "on", 4)
-    cpu = med(proto, "on", 7)
-    records = [int(r[6]) for r in rows if r[0] == proto and r[1] == "on"]
-    requests = [int(r[5]) for r in rows if r[0] == proto and r[1] == "on"]
-    print(f"{proto:5}  requests/s {off_rps:10.0f} → {on_rps:10.0f}  ratio {on_rps / off_rps:.3f} ({(1 - on_rps / off_rps) * 100:+.1f}% loss)"
-          f"   p99 {off_p99:.2f} → {on_p99:.2f} ms  ratio {on_p99 / off_p99:.2f}"
-          f"   tracer CPU {cpu:.2f} µs/request   records/request {sum(records) / sum(requests):.2f}")
+    off_rps, off_p99 = med(proto, "off", 3), med(proto, "off", 4)
+    for traced in sorted({r[1] for r in rows if r[1] != "off"}):
+        on_rps, on_p99 = med(proto, traced, 3), med(proto, traced, 4)
+        cpu = med(proto, traced, 7)
+        records = [int(r[6]) for r in rows if r[0] == proto and r[1] == traced]
+        requests = [int(r[10]) for r in rows if r[0] == proto and r[1] == traced]
+        print(f"{proto:5} {traced:3}  requests/s {off_rps:8.0f} → {on_rps:8.0f}  ratio {on_rps / off_rps:.3f} ({(1 - on_rps / off_rps) * 100:+.1f}% loss)"
+              f"   p99 {off_p99:.2f} → {on_p99:.2f} ms  ratio {on_p99 / off_p99:.2f}"
+              f"   tracer CPU {cpu:.2f} µs/request   records per request (warm-up included) {sum(records) / sum(requests):.2f}")
 EOF
 
+tracer_cmd=("$cli" --plain)
 echo
 echo "kernel-side BPF time (one more traced run per protocol with kernel.bpf_stats_enabled=1; load $(e2e_load))"
 for proto in http https; do

@@ -6,7 +6,8 @@
 # kernel.bpf_stats_enabled=1 gives each BPF program's own time.
 #
 # usage: sudo benchmarks/e2e/syscall-cost.sh [ROUNDS] [ROUND_TRIPS]
-# env:   TRACER_ARGS ("--summary"), PROTOCOL_TRACE (the CLI binary)
+# env:   TRACER_ARGS ("--summary"), PROTOCOL_TRACE (the CLI binary), PROTOCOL_TRACE_B (a second CLI
+#        build: adds a configuration "onB" to every round)
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 e2e_require_root
@@ -24,15 +25,16 @@ printf '%-6s %6s %-7s %5s %12s %12s %14s %8s %6s\n' kind size tracer round 'ns/w
 for round in $(seq "$rounds"); do
 	for kind in opaque http; do
 		for size in 64 4096; do
-			for traced in off on; do
+			for traced in off on ${PROTOCOL_TRACE_B:+onB}; do
 				load=$(e2e_load)
 				records=-
-				if [ "$traced" = on ]; then
+				if [ "$traced" != off ]; then
+					if [ "$traced" = onB ]; then tracer_cmd=("$PROTOCOL_TRACE_B" --plain); else tracer_cmd=("$cli" --plain); fi
 					e2e_start_tracer "${tracer_args[@]}"
 					sleep 1
 				fi
 				read -r write_ns read_ns cpu_ns _ < <("$work/socket_pingpong" "$size" "$iterations" "$kind")
-				if [ "$traced" = on ]; then
+				if [ "$traced" != off ]; then
 					sleep 1
 					e2e_stop_tracer
 					records=$(e2e_stat records "$tracer_stats")
@@ -53,13 +55,14 @@ def med(kind, size, traced, col):
     return statistics.median(float(r[col]) for r in rows if r[0] == kind and r[1] == size and r[2] == traced)
 for kind in ("opaque", "http"):
     for size in ("64", "4096"):
-        w0, w1 = med(kind, size, "off", 4), med(kind, size, "on", 4)
-        r0, r1 = med(kind, size, "off", 5), med(kind, size, "on", 5)
-        c0, c1 = med(kind, size, "off", 6), med(kind, size, "on", 6)
-        print(f"{kind:6} {size:>5} B  write {w0:6.0f} → {w1:6.0f} ns (+{w1 - w0:5.0f})   read {r0:6.0f} → {r1:6.0f} ns (+{r1 - r0:5.0f})"
-              f"   CPU per round trip {c0:6.0f} → {c1:6.0f} ns (+{c1 - c0:5.0f}, 2 writes + 2 reads)")
+        w0, r0, c0 = med(kind, size, "off", 4), med(kind, size, "off", 5), med(kind, size, "off", 6)
+        for traced in sorted({r[2] for r in rows if r[2] != "off"}):
+            w1, r1, c1 = med(kind, size, traced, 4), med(kind, size, traced, 5), med(kind, size, traced, 6)
+            print(f"{kind:6} {size:>5} B {traced:3}  write {w0:6.0f} → {w1:6.0f} ns ({w1 - w0:+6.0f})   read {r0:6.0f} → {r1:6.0f} ns ({r1 - r0:+6.0f})"
+                  f"   CPU per round trip {c0:6.0f} → {c1:6.0f} ns ({c1 - c0:+6.0f}, 2 writes + 2 reads)")
 EOF
 
+tracer_cmd=("$cli" --plain)
 echo
 echo "kernel-side BPF time per program (traced runs with kernel.bpf_stats_enabled=1; load $(e2e_load))"
 for kind in opaque http; do

@@ -7,6 +7,9 @@ namespace Ebpf.ProtocolTracing.Kernel;
 /// <summary>Reads the BPF ring buffer (one buffer for all CPUs, kernel 5.8 or later).</summary>
 internal sealed unsafe class RingBufferReader : EventReaderBase
 {
+    // How long events written without a wake-up may wait in the ring: the delay it adds to records.
+    private const int DrainIntervalMilliseconds = 10;
+
     private readonly RingBufferHandle handle;
 
     private RingBufferReader(BpfMap ringBuffer, IKernelEventSink sink)
@@ -35,7 +38,36 @@ internal sealed unsafe class RingBufferReader : EventReaderBase
     protected override string BufferName => "ring buffer";
 
     /// <inheritdoc />
-    protected override int PollNative(int timeoutMilliseconds) => LibBpf.RingBufferPoll(handle, timeoutMilliseconds);
+    /// <remarks>
+    /// The kernel side writes events without waking the reader until a backlog builds up (a wake-up per
+    /// event costs the traced process an interrupt), so the ring is drained in short slices: epoll for
+    /// at most <see cref="DrainIntervalMilliseconds"/>, then consume whatever arrived unannounced.
+    /// </remarks>
+    protected override int PollNative(int timeoutMilliseconds)
+    {
+        var remaining = timeoutMilliseconds;
+        while (true)
+        {
+            var slice = timeoutMilliseconds < 0 ? DrainIntervalMilliseconds : Math.Min(remaining, DrainIntervalMilliseconds);
+            var polled = LibBpf.RingBufferPoll(handle, slice);
+            if (polled < 0)
+            {
+                return polled;
+            }
+
+            var consumed = LibBpf.RingBufferConsume(handle);
+            if (consumed < 0)
+            {
+                return consumed;
+            }
+
+            remaining -= slice;
+            if (polled + consumed > 0 || (timeoutMilliseconds >= 0 && remaining <= 0))
+            {
+                return polled + consumed;
+            }
+        }
+    }
 
     /// <inheritdoc />
     protected override void ReleaseBuffer() => handle.Dispose();

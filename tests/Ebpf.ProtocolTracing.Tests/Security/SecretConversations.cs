@@ -126,6 +126,24 @@ internal static class SecretConversations
         (In, KafkaResponse(3, [.. Int32(0), .. Int32(-1), .. Int32(0)])),
     ];
 
+    /// <summary>
+    /// AMQP 0-9-1: the protocol header, connection.start, a start-ok whose PLAIN response is
+    /// "\0app\0password", secure/secure-ok, tune, open, and an update-secret carrying a new token.
+    /// </summary>
+    public static List<(StreamDirection Direction, byte[] Bytes)> Amqp() =>
+    [
+        (Out, Ascii("AMQP\0\0\u0009\u0001")),
+        (In, AmqpMethod(10, 10, [0, 9, .. Int32(0), .. AmqpLongString(Ascii("PLAIN")), .. AmqpLongString(Ascii("en_US"))])),
+        (Out, AmqpMethod(10, 11, [.. Int32(0), 5, .. Ascii("PLAIN"), .. AmqpLongString([0, .. Ascii("app"), 0, .. Ascii(Marker)]), 5, .. Ascii("en_US")])),
+        (In, AmqpMethod(10, 20, AmqpLongString(Ascii("challenge")))),
+        (Out, AmqpMethod(10, 21, AmqpLongString(Ascii(Marker)))),
+        (In, AmqpMethod(10, 30, [.. Int16(2047), .. Int32(131072), .. Int16(60)])),
+        (Out, [.. AmqpMethod(10, 31, [.. Int16(2047), .. Int32(131072), .. Int16(60)]), .. AmqpMethod(10, 40, [1, (byte)'/', 0, 0])]),
+        (In, AmqpMethod(10, 41, [0])),
+        (Out, AmqpMethod(10, 70, [.. AmqpLongString(Ascii(Marker)), 8, .. Ascii("rotation")])),
+        (In, AmqpMethod(10, 71, [])),
+    ];
+
     // DNS is not here: a DNS message carries names and addresses, never a credential, so the DNS parser has nothing to redact.
 
     /// <summary>An HTTP/1.1 exchange whose request and response both carry the field <paramref name="name"/>: <paramref name="value"/>.</summary>
@@ -149,6 +167,14 @@ internal static class SecretConversations
             (In, [.. Frame(0x1, 0x4, 1, response), .. Frame(0x0, 0x1, 1, Ascii("ok"))]),
         ];
     }
+
+    private static byte[] AmqpMethod(short classId, short methodId, byte[] arguments)
+    {
+        byte[] payload = [.. Int16(classId), .. Int16(methodId), .. arguments];
+        return [1, 0, 0, .. Int32(payload.Length), .. payload, 0xCE];
+    }
+
+    private static byte[] AmqpLongString(byte[] value) => [.. Int32(value.Length), .. value];
 
     private static byte[] KafkaRequest(short apiKey, short apiVersion, int correlationId, byte[] body)
     {

@@ -1,3 +1,4 @@
+using Ebpf.ProtocolTracing.Amqp;
 using Ebpf.ProtocolTracing.Http;
 using Ebpf.ProtocolTracing.Http2;
 using Ebpf.ProtocolTracing.Kafka;
@@ -21,7 +22,7 @@ public sealed class SecretRedactionTests
 {
     private const string Marker = SecretConversations.Marker;
 
-    public static TheoryData<string> Cases => ["http", "http2", "redis", "nats", "postgres-cleartext", "postgres-scram", "mysql"];
+    public static TheoryData<string> Cases => ["http", "http2", "redis", "nats", "postgres-cleartext", "postgres-scram", "mysql", "amqp"];
 
     /// <summary>Protocols whose credentials are never decoded at all, so there is no opt-out to show them (see <see cref="NeverDecoded_TheExchangeIsStillParsed"/>).</summary>
     public static TheoryData<string> NeverDecodedCases => ["kafka"];
@@ -106,6 +107,7 @@ public sealed class SecretRedactionTests
         "postgres-scram" => (new PostgresParser(new PostgresParserOptions { RedactSecrets = redact }), 5432, SecretConversations.PostgresScram()),
         "mysql" => (new MySqlParser(new MySqlParserOptions { RedactSecrets = redact }), 3306, SecretConversations.MySql()),
         "kafka" => (new KafkaParser(new KafkaParserOptions { RedactSecrets = redact }), 9092, SecretConversations.KafkaSaslPlain()),
+        "amqp" => (new AmqpParser(new AmqpParserOptions { RedactSecrets = redact }), 5672, SecretConversations.Amqp()),
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, "No such case."),
     };
 

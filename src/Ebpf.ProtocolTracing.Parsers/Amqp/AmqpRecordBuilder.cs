@@ -64,9 +64,29 @@ internal static class AmqpRecordBuilder
         };
     }
 
+    /// <summary>Every known method's <c>class.method</c> name, built once so records share the strings.</summary>
+    private static readonly Dictionary<int, string> Names = BuildNames();
+
     /// <summary>The method's <c>class.method</c> name.</summary>
     public static string Name(ushort classId, ushort methodId) =>
-        AmqpMethods.ClassName(classId) + "." + AmqpMethods.MethodName(classId, methodId);
+        Names.TryGetValue((classId << 16) | methodId, out var name) ? name : $"{classId}.{methodId}";
+
+    private static Dictionary<int, string> BuildNames()
+    {
+        var names = new Dictionary<int, string>();
+        foreach (ushort classId in (ReadOnlySpan<ushort>)[AmqpMethods.Connection, AmqpMethods.Channel, AmqpMethods.Exchange, AmqpMethods.Queue, AmqpMethods.Basic, AmqpMethods.Confirm, AmqpMethods.Tx])
+        {
+            for (ushort methodId = 0; methodId < 128; methodId++)
+            {
+                if (AmqpMethods.MethodName(classId, methodId) is { } method)
+                {
+                    names[(classId << 16) | methodId] = AmqpMethods.ClassName(classId) + "." + method;
+                }
+            }
+        }
+
+        return names;
+    }
 
     private static string? Body(AmqpPending pending)
     {

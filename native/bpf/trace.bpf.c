@@ -565,6 +565,8 @@ static __always_inline void infer(struct conn_state *st, const struct syscall_ar
 		return;
 	head.len = len > INFER_HEAD_LEN ? INFER_HEAD_LEN : (__u32)len;
 	st->protocol = infer_protocol(&head);
+	if (st->protocol == TRACE_PROTOCOL_UNKNOWN && infer_dns_stream_port(st->local_port, st->remote_port))
+		st->protocol = TRACE_PROTOCOL_DNS;
 }
 
 /*

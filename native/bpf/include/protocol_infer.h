@@ -440,6 +440,16 @@ static __always_inline bool infer_amqp(const struct payload_head *head)
 	return bad == 0;
 }
 
+/*
+ * DNS over TCP by port, for a stream no head claimed: servers such as dnsmasq read each byte of the
+ * 2-byte length with a syscall of its own, so no head holds enough to guess from, and a guess made later
+ * (at the response) loses the query. Port 53 on either end decides; user space confirms.
+ */
+static __always_inline bool infer_dns_stream_port(__u16 local_port, __u16 remote_port)
+{
+	return local_port == 53 || remote_port == 53;
+}
+
 /* The protocol the head looks like, or TRACE_PROTOCOL_UNKNOWN. */
 static __always_inline __u8 infer_protocol(const struct payload_head *head)
 {

@@ -4,7 +4,7 @@ using System.Globalization;
 namespace Ebpf.ProtocolTracing.Tests.Fixtures;
 
 /// <summary>
-/// A private dnsmasq (the distribution's binary) on a free loopback port, in the foreground, authoritative
+/// A private dnsmasq (the distribution's binary) on a free loopback port (or a given address and port), in the foreground, authoritative
 /// for <c>dns.test</c> from its own config (no upstream, no hosts file). Killed and its directory removed on dispose.
 /// </summary>
 internal sealed class DnsServer : IAsyncDisposable
@@ -22,21 +22,26 @@ internal sealed class DnsServer : IAsyncDisposable
     private readonly Process _process;
     private readonly string _directory;
 
-    private DnsServer(Process process, string directory, int port)
+    private DnsServer(Process process, string directory, string address, int port)
     {
         _process = process;
         _directory = directory;
+        Address = address;
         Port = port;
     }
+
+    public string Address { get; }
 
     public int Port { get; }
 
     public int Pid => _process.Id;
 
-    public static async Task<DnsServer> StartAsync()
+    /// <param name="address">The loopback address to listen on.</param>
+    /// <param name="port">The port; a free one when <see langword="null"/>.</param>
+    public static async Task<DnsServer> StartAsync(string address = "127.0.0.1", int? port = null)
     {
         var directory = Directory.CreateTempSubdirectory("dns-test-").FullName;
-        var port = FreeTcpPort.Find();
+        int listenPort = port ?? FreeTcpPort.Find();
         var config = Path.Combine(directory, "dnsmasq.conf");
         await File.WriteAllLinesAsync(config,
         [
@@ -57,7 +62,7 @@ internal sealed class DnsServer : IAsyncDisposable
         string[] arguments =
         [
             "--keep-in-foreground", "--no-resolv", "--no-hosts", "--no-poll", "--bind-interfaces",
-            "--listen-address=127.0.0.1", "--port=" + port.ToString(CultureInfo.InvariantCulture),
+            "--listen-address=" + address, "--port=" + listenPort.ToString(CultureInfo.InvariantCulture),
             "--conf-file=" + config, "--pid-file=" + Path.Combine(directory, "dnsmasq.pid"), "--user=root",
             "--log-facility=" + Path.Combine(directory, "dnsmasq.log"),
         ];
@@ -77,12 +82,12 @@ internal sealed class DnsServer : IAsyncDisposable
             throw new InvalidOperationException("dnsmasq is not installed: run scripts/install-prerequisites.sh (apt-get install dnsmasq-base dnsutils)", e);
         }
 
-        var server = new DnsServer(process, directory, port);
+        var server = new DnsServer(process, directory, address, listenPort);
         try
         {
-            if (!await FreeTcpPort.WaitUntilListeningAsync(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, port), () => !process.HasExited, TestTimeouts.Process))
+            if (!await FreeTcpPort.WaitUntilListeningAsync(new System.Net.IPEndPoint(System.Net.IPAddress.Parse(address), listenPort), () => !process.HasExited, TestTimeouts.Process))
             {
-                throw new InvalidOperationException($"dnsmasq did not listen on 127.0.0.1:{port} within {TestTimeouts.Process.TotalSeconds} s: {await process.StandardError.ReadToEndAsync()}");
+                throw new InvalidOperationException($"dnsmasq did not listen on {address}:{listenPort} within {TestTimeouts.Process.TotalSeconds} s: {await process.StandardError.ReadToEndAsync()}");
             }
         }
         catch
@@ -96,7 +101,7 @@ internal sealed class DnsServer : IAsyncDisposable
 
     /// <summary>Runs <c>dig</c> against this server (one try, no search list); <paramref name="arguments"/> are names, types and options.</summary>
     public Task<ProcessRun> DigAsync(params string[] arguments) =>
-        ProcessRun.RunAsync("dig", ["@127.0.0.1", "-p", Port.ToString(CultureInfo.InvariantCulture), "+tries=1", "+time=5", .. arguments], TestTimeouts.Process);
+        ProcessRun.RunAsync("dig", ["@" + Address, "-p", Port.ToString(CultureInfo.InvariantCulture), "+tries=1", "+time=5", .. arguments], TestTimeouts.Process);
 
     public async ValueTask DisposeAsync()
     {

@@ -77,7 +77,38 @@ public sealed class DigTests
         Assert.All(sent, r => Assert.True(r.Latency > TimeSpan.Zero, $"latency {r.Latency}"));
         Assert.All(sent, r => Assert.False(r.DataLost));
 
-        // Not asserted: dnsmasq's side. It reads each length prefix one byte per syscall, so the kernel's
-        // guess first recognises the connection at its response, after the only query dig sends on it.
+        // Not asserted: dnsmasq's side. On a port other than 53 it is recognised only at its response: it
+        // reads each length prefix one byte per syscall, so no head before that shows DNS.
+    }
+
+    [KernelFact]
+    public async Task Dnsmasq_on_port_53_is_traced_over_tcp_on_its_own_side_from_the_first_query()
+    {
+        // Port 53 is what lets the kernel take dnsmasq's one-byte reads for DNS; a loopback address of the
+        // test's own keeps it free whatever else listens here.
+        string address = $"127.53.{Random.Shared.Next(1, 255)}.{Random.Shared.Next(1, 255)}";
+        await using var dns = await DnsServer.StartAsync(address, 53);
+        await using var session = await TracingSession.StartAsync(new ProtocolTracingOptions(), [new DnsParser()]);
+
+        var dig = await dns.DigAsync("+tcp", DnsServer.WebName, "A", DnsServer.MissingName, "A");
+        Assert.Equal(0, dig.ExitCode);
+
+        // dnsmasq answers each TCP connection in a child process of its own: served records carry the child's pid.
+        bool Served(DnsRecord r) => r.LocalEndPoint?.Port == 53 && r.LocalEndPoint.Address.ToString() == address && r.ResponseCode is not null;
+        var served = await session.WaitForAsync<DnsRecord>(Served, 2, "dnsmasq's TCP answers");
+        var sent = await session.WaitForAsync<DnsRecord>(r => r.Pid == dig.Pid && r.RemoteEndPoint?.Port == 53 && r.ResponseCode is not null, 2, "dig's TCP queries");
+        var web = Assert.Single(served, r => r.QueryName == DnsServer.WebName);
+        Assert.Equal([DnsServer.WebAddress], web.Answers.Select(a => a.Data));
+        Assert.Equal("NXDOMAIN", Assert.Single(served, r => r.QueryName == DnsServer.MissingName).Outcome);
+        foreach (var record in served)
+        {
+            Assert.Equal((ConnectionRole.Server, TransportProtocol.Tcp, false), (record.Role, record.Connection.Transport, record.DataLost));
+            Assert.Equal("dnsmasq", record.ProcessName);
+            Assert.NotEqual(dig.Pid, record.Pid);
+            Assert.True(record.Latency > TimeSpan.Zero, $"latency {record.Latency}");
+            // The same exchange dig saw, from the other end of the same connection.
+            var mine = Assert.Single(sent, r => r.QueryName == record.QueryName);
+            Assert.Equal((mine.LocalEndPoint!.Port, mine.Id), (record.RemoteEndPoint!.Port, record.Id));
+        }
     }
 }

@@ -68,6 +68,19 @@ public sealed class GoTlsInspectorTests
     }
 
     [Fact]
+    public async Task A_position_independent_go_program_is_a_target_at_its_link_time_addresses()
+    {
+        var path = await GoTlsProgram.BuildAsync("pie");
+        using var elf = OpenElf(path);
+        Assert.True(GoTlsInspector.TryInspect(elf, Identity(path), path, out var target, out var reason), reason);
+
+        var symbols = await NmAsync(path);
+        Assert.Equal(symbols[GoTlsInspector.WriteFunction], target!.Write.Address);
+        Assert.NotEqual(0UL, target.TcpConnItab);
+        Assert.NotEmpty(target.ReadReturns);
+    }
+
+    [Fact]
     public async Task A_stripped_go_program_is_refused_with_a_reason()
     {
         var path = await GoTlsProgram.BuildAsync("stripped");

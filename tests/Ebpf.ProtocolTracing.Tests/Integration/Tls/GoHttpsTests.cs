@@ -26,12 +26,18 @@ public sealed class GoHttpsTests
     public Task Http2_over_go_tls_yields_encrypted_records_on_both_ends()
         => RunAsync(http2: true);
 
-    private static async Task RunAsync(bool http2)
+    /// <summary>A position-independent server is loaded at a random base: the kernel adjusts the itab check by the load bias.</summary>
+    [KernelFact]
+    public Task A_position_independent_go_server_is_traced_too()
+        => RunAsync(http2: false, serverVariant: "pie");
+
+    private static async Task RunAsync(bool http2, string serverVariant = "default")
     {
         var program = await GoTlsProgram.BuildAsync();
+        var serverProgram = await GoTlsProgram.BuildAsync(serverVariant);
         using var certificate = await TlsCertificate.CreateAsync();
         var mode = http2 ? "h2" : "h1";
-        using var server = GoTlsProgram.Start(program, "server", certificate.CertificatePath, certificate.KeyPath, mode);
+        using var server = GoTlsProgram.Start(serverProgram, "server", certificate.CertificatePath, certificate.KeyPath, mode);
         Process? client = null;
         try
         {

@@ -614,6 +614,9 @@ static __always_inline int send_protocol(struct trace_config *cfg, struct conn_s
 /* UDP: one event per datagram, with the datagram's peer. */
 #include "datagrams.h"
 
+/* Process exit: closes every connection of a process whose sockets the kernel closed without close(). */
+#include "process_exit.h"
+
 /*
  * flags: the syscall's recv flags (0 for the others). MSG_PEEK reads leave the bytes in the socket
  * (they will be read again), so they are not stream bytes and are skipped.

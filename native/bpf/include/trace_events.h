@@ -10,7 +10,11 @@
 #ifndef TRACE_EVENTS_H
 #define TRACE_EVENTS_H
 
-#define TRACE_EVENT_VERSION 1
+/*
+ * 2: adds TRACE_EVENT_PROCESS_EXIT. Version 1 is a subset (no new layouts changed), so readers of 2
+ * still replay recordings of 1.
+ */
+#define TRACE_EVENT_VERSION 2
 
 /* Largest payload one data event carries; a larger syscall is split into several events. */
 #define TRACE_MAX_CHUNK 8192
@@ -22,6 +26,7 @@ enum trace_event_kind {
 	TRACE_EVENT_CLOSE = 2, /* struct close_event */
 	TRACE_EVENT_DATA = 3,  /* struct data_event followed by captured_len payload bytes */
 	TRACE_EVENT_DATAGRAM = 4, /* struct datagram_event followed by captured_len payload bytes (UDP) */
+	TRACE_EVENT_PROCESS_EXIT = 5, /* struct process_exit_event (since version 2) */
 };
 
 enum trace_direction {
@@ -154,6 +159,16 @@ struct datagram_event {
 	__u8 peer_addr[16]; /* network byte order, IPv4 in the first 4 bytes */
 	/* __u8 data[captured_len]; */
 }; /* 72 bytes */
+
+/*
+ * The last thread of a traced process exited: the kernel closed its sockets without close() syscalls,
+ * so every connection of hdr.conn.tgid is closed now. hdr.conn.fd is -1 and hdr.conn.generation 0;
+ * hdr.protocol and hdr.flags are 0.
+ */
+struct process_exit_event {
+	struct event_header hdr;
+	__u64 process_start_ns; /* start time of the process (as in open_event): which process of that tgid */
+}; /* 40 bytes */
 
 /*
  * Value bits of the "disabled" map (key: struct conn_key): which of a connection's streams user space

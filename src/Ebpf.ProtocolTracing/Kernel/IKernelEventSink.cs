@@ -20,6 +20,14 @@ internal interface IKernelEventSink
     {
     }
 
+    /// <summary>
+    /// A traced process exited: its sockets were closed by the kernel without close() syscalls, so no
+    /// close events follow for them. Sinks that predate it ignore it; the tracker closes the process's connections.
+    /// </summary>
+    void OnProcessExit(in ProcessExitEvent e)
+    {
+    }
+
     /// <summary>The buffer reported <paramref name="count"/> events it had no room for (perf buffer's lost callback).</summary>
     void OnLost(ulong count);
 }

@@ -49,6 +49,16 @@ internal static class KernelEventDecoder
             case KernelEventKind.Datagram:
                 return TryDispatchDatagram(raw, sink);
 
+            case KernelEventKind.ProcessExit:
+                if (raw.Length < KernelEventLayout.ProcessExitEventSize)
+                {
+                    return false;
+                }
+
+                var exit = Read<ProcessExitEvent>(raw);
+                sink.OnProcessExit(in exit);
+                return true;
+
             default:
                 return false;
         }

@@ -7,7 +7,11 @@ namespace Ebpf.ProtocolTracing.Kernel;
 /// <summary>Constants shared with the BPF programs.</summary>
 internal static class KernelEventLayout
 {
-    public const int Version = 1;
+    // 2 added ProcessExit; version 1 is a subset, so recordings of either version replay.
+    public const int Version = 2;
+
+    /// <summary>The oldest wire-format version this library still decodes (recordings).</summary>
+    public const int OldestReadableVersion = 1;
     public const int MaxChunk = 8192;
     public const int MaxChunksPerSyscall = 8;
     public const int HeaderSize = 32;
@@ -15,6 +19,7 @@ internal static class KernelEventLayout
     public const int CloseEventSize = 48;
     public const int DataEventHeaderSize = 56;
     public const int DatagramEventHeaderSize = 72;
+    public const int ProcessExitEventSize = 40;
 }
 
 internal enum KernelEventKind : byte
@@ -23,6 +28,7 @@ internal enum KernelEventKind : byte
     Close = 2,
     Data = 3,
     Datagram = 4,
+    ProcessExit = 5,
 }
 
 [Flags]
@@ -130,6 +136,17 @@ internal unsafe struct DatagramEvent
     public ushort PeerPort;
     public ushort Reserved;
     public fixed byte PeerAddr[16];
+}
+
+/// <summary>
+/// The last thread of a traced process exited: the kernel closed its sockets without close() syscalls.
+/// <c>Header.Conn.Tgid</c> is the process; its fd is -1 and its generation 0.
+/// </summary>
+[StructLayout(LayoutKind.Sequential, Pack = 1)]
+internal struct ProcessExitEvent
+{
+    public KernelEventHeader Header;
+    public ulong ProcessStartNs;
 }
 
 [StructLayout(LayoutKind.Sequential, Pack = 1)]

@@ -6,7 +6,7 @@ namespace Ebpf.ProtocolTracing.Metadata;
 /// One <see cref="ProcessInfo"/> per process, keyed by (pid, start time) so a reused pid is a new entry:
 /// read from <c>/proc</c> when the process is first seen (at its first connect or accept, so short-lived
 /// processes still resolve), read again when its name changes (an exec), and forgotten least recently
-/// used first or once its pid is gone.
+/// used first, once the tracer sees it exit (<see cref="Forget"/>), or once a sweep finds its pid gone.
 /// </summary>
 /// <remarks>
 /// Single-threaded (the tracker's thread). Work per call is bounded: at most one process read, plus a
@@ -81,6 +81,19 @@ internal sealed class ProcessMetadataCache
         }
 
         return process;
+    }
+
+    /// <summary>Drops the process (pid, start time): it exited. No-op when it is not cached.</summary>
+    /// <returns><see langword="true"/> when an entry was dropped.</returns>
+    public bool Forget(int pid, ulong startNs)
+    {
+        if (!_entries.Remove((pid, startNs), out var node))
+        {
+            return false;
+        }
+
+        _order.Remove(node);
+        return true;
     }
 
     /// <summary>Drops the least recently used entries whose process no longer exists (at most <see cref="SweepChecks"/> checks).</summary>

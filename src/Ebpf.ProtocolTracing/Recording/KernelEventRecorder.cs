@@ -109,6 +109,13 @@ internal sealed class KernelEventRecorder : IKernelEventSink, IDisposable
     }
 
     /// <inheritdoc />
+    public void OnProcessExit(in ProcessExitEvent e)
+    {
+        WriteRecord(AsBytes(in e), ReadOnlySpan<byte>.Empty);
+        _inner.OnProcessExit(in e);
+    }
+
+    /// <inheritdoc />
     public void OnLost(ulong count)
     {
         Span<byte> marker = stackalloc byte[KernelRecordingFormat.LostEventsRecordSize];

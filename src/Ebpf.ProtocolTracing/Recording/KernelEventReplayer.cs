@@ -84,8 +84,8 @@ internal sealed class KernelEventReplayer : IDisposable
         var headerSize = BinaryPrimitives.ReadUInt32LittleEndian(fixedPart.AsSpan(12));
         if (formatVersion != KernelRecordingFormat.FormatVersion)
             throw new InvalidDataException($"'{source}' is recording format version {formatVersion}; this library reads version {KernelRecordingFormat.FormatVersion}. Replay it with the version of Ebpf.ProtocolTracing that recorded it.");
-        if (kernelVersion != KernelEventLayout.Version)
-            throw new InvalidDataException($"'{source}' holds kernel events of wire-format version {kernelVersion}; this library decodes version {KernelEventLayout.Version}. Replay it with the version of Ebpf.ProtocolTracing that recorded it.");
+        if (kernelVersion < KernelEventLayout.OldestReadableVersion || kernelVersion > KernelEventLayout.Version)
+            throw new InvalidDataException($"'{source}' holds kernel events of wire-format version {kernelVersion}; this library decodes versions {KernelEventLayout.OldestReadableVersion} to {KernelEventLayout.Version}. Replay it with the version of Ebpf.ProtocolTracing that recorded it.");
         if (headerSize < KernelRecordingFormat.HeaderSize || headerSize > 4096)
             throw new InvalidDataException($"'{source}' has a header size of {headerSize} bytes at offset 12 (expected {KernelRecordingFormat.HeaderSize} to 4096): the header is corrupt.");
 

@@ -28,6 +28,12 @@ internal sealed class ConnectionInfoFactory
         Encrypted = encrypted,
     };
 
+    /// <summary>
+    /// Forgets the process (pid, start time) once it exited: records already built keep their
+    /// <see cref="ProcessInfo"/>; a later process with the same pid is read anew.
+    /// </summary>
+    public void ForgetProcess(int pid, ulong startNs) => _processes.Forget(pid, startNs);
+
     public unsafe ConnectionInfo FromOpenEvent(in OpenEvent e, bool encrypted)
     {
         var id = e.Header.Conn.ToConnectionId();

@@ -382,6 +382,7 @@ internal sealed partial class ConnectionTracker : IKernelEventSink
 
         _newest = connection;
         _oldest ??= connection;
+        LinkToProcess(connection);
         Statistics.AddConnectionOpened();
         Statistics.SetConnectionsTracked(_connections.Count);
         return connection;
@@ -496,6 +497,7 @@ internal sealed partial class ConnectionTracker : IKernelEventSink
 
         _connections.Remove(connection.Key);
         Unlink(connection);
+        UnlinkFromProcess(connection);
         if (closing)
         {
             RememberFinished(connection.Key);

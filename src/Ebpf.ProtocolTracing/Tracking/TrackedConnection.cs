@@ -72,6 +72,11 @@ internal sealed class TrackedConnection : IParseContext
 
     public TrackedConnection? Older { get; set; }
 
+    // The connections of the same process (a list per pid), so a process exit closes them without a scan.
+    public TrackedConnection? NextOfProcess { get; set; }
+
+    public TrackedConnection? PreviousOfProcess { get; set; }
+
     /// <summary>In the tracker's list of connections with held data or a pending close.</summary>
     public bool InTimerList { get; set; }
 

@@ -146,6 +146,7 @@ public sealed class KernelEventDecoderTests
     [InlineData((byte)KernelEventKind.Close, KernelEventLayout.CloseEventSize)]
     [InlineData((byte)KernelEventKind.Data, KernelEventLayout.DataEventHeaderSize)]
     [InlineData((byte)KernelEventKind.Datagram, KernelEventLayout.DatagramEventHeaderSize)]
+    [InlineData((byte)KernelEventKind.ProcessExit, KernelEventLayout.ProcessExitEventSize)]
     public void Truncated_event_is_rejected(byte kind, int fullSize)
     {
         var raw = Header((KernelEventKind)kind, fullSize)[..(fullSize - 1)];
@@ -156,6 +157,21 @@ public sealed class KernelEventDecoderTests
         Assert.Empty(sink.Closes);
         Assert.Empty(sink.Data);
         Assert.Empty(sink.Datagrams);
+        Assert.Empty(sink.ProcessExits);
+    }
+
+    [Fact]
+    public void Process_exit_is_decoded_with_its_process()
+    {
+        var raw = Header(KernelEventKind.ProcessExit, KernelEventLayout.ProcessExitEventSize + 4, tgid: 777, fd: -1, generation: 0);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(raw.AsSpan(KernelEventLayout.HeaderSize), 0xABCDEF);
+        var sink = new RecordingKernelEventSink();
+
+        Assert.True(KernelEventDecoder.TryDispatch(raw, sink));
+        Assert.True(sink.ProcessExits.TryDequeue(out var exit));
+        Assert.Equal(777u, exit.Header.Conn.Tgid);
+        Assert.Equal(0xABCDEFUL, exit.ProcessStartNs);
+        Assert.Empty(sink.Closes);
     }
 
     [Fact]
@@ -199,7 +215,7 @@ public sealed class KernelEventDecoderTests
 
     [Theory]
     [InlineData(0)]
-    [InlineData(5)]
+    [InlineData(6)]
     [InlineData(255)]
     public void Unknown_kind_is_rejected(byte kind)
     {

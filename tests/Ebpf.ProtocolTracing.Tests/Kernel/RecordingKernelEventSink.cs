@@ -14,6 +14,8 @@ internal sealed class RecordingKernelEventSink : IKernelEventSink
 
     public ConcurrentQueue<(DatagramEvent Event, byte[] Payload)> Datagrams { get; } = new();
 
+    public ConcurrentQueue<ProcessExitEvent> ProcessExits { get; } = new();
+
     public ulong Lost { get; private set; }
 
     public void OnOpen(in OpenEvent e) => Opens.Enqueue(e);
@@ -23,6 +25,8 @@ internal sealed class RecordingKernelEventSink : IKernelEventSink
     public void OnData(in DataEvent e, ReadOnlySpan<byte> payload) => Data.Enqueue((e, payload.ToArray()));
 
     public void OnDatagram(in DatagramEvent e, ReadOnlySpan<byte> payload) => Datagrams.Enqueue((e, payload.ToArray()));
+
+    public void OnProcessExit(in ProcessExitEvent e) => ProcessExits.Enqueue(e);
 
     public void OnLost(ulong count) => Lost += count;
 }

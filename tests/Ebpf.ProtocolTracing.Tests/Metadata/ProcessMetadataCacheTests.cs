@@ -22,6 +22,26 @@ public sealed class ProcessMetadataCacheTests
     }
 
     [Fact]
+    public void An_exited_process_is_forgotten_and_a_later_one_with_its_pid_is_read_anew()
+    {
+        var reader = new CountingReader();
+        var cache = new ProcessMetadataCache(reader);
+        var exited = cache.Get(10, 1000, Comm("curl"));
+        cache.Get(11, 1000, Comm("nginx"));
+
+        Assert.False(cache.Forget(10, 999)); // another process that once had pid 10: not cached
+        Assert.True(cache.Forget(10, 1000));
+        Assert.False(cache.Forget(10, 1000));
+
+        Assert.Equal(1, cache.Count);
+        var reused = cache.Get(10, 2000, Comm("curl"));
+        Assert.NotSame(exited, reused);
+        Assert.Equal(3, reader.Reads);
+        Assert.Same(cache.Get(11, 1000, Comm("nginx")), cache.Get(11, 1000, Comm("nginx")));
+        Assert.Equal(3, reader.Reads);
+    }
+
+    [Fact]
     public void A_new_name_for_the_same_process_is_an_exec_and_is_read_again()
     {
         var reader = new CountingReader();

@@ -12,15 +12,19 @@ namespace Ebpf.ProtocolTracing.Tests.Reliability;
 /// </summary>
 /// <remarks>
 /// A killed process's sockets are closed inside the kernel's exit path, where no syscall tracepoint
-/// fires, so the client's end is never seen to close: the tracker forgets it after
-/// <see cref="ProtocolTracingOptions.IdleTimeout"/> (short here) and then reports the request. The
-/// server's end is closed by a close() the tracer sees, so its report comes at once.
+/// fires; the process-exit event closes the client's end instead, so its request is reported promptly,
+/// long before <see cref="ProtocolTracingOptions.IdleTimeout"/> (a minute here) would have forgotten it.
+/// The server's end is closed by a close() the tracer sees, so its report comes at once too.
 /// </remarks>
 [Collection("Kernel")]
 public sealed class KilledMidRequestKernelTests
 {
     private const int SigkillExitCode = 128 + 9;
-    private static readonly TimeSpan IdleTimeout = TimeSpan.FromSeconds(3);
+    // Far beyond how long the test waits: only the process exit can close the killed client's end in time.
+    private static readonly TimeSpan IdleTimeout = TimeSpan.FromMinutes(1);
+
+    // The exit event is read on the reader's next poll and the close waits out the reorder window.
+    private static readonly TimeSpan PromptlyAfterKill = TimeSpan.FromSeconds(5);
 
     [KernelFact]
     public async Task ClientKilledMidRequest_BothEndsAreForgotten_UnansweredRequestIsReported_LaterExchangeIsCorrect()
@@ -61,7 +65,7 @@ public sealed class KilledMidRequestKernelTests
         Assert.Null(served.ResponseTime);
         Assert.NotNull(await stats.WaitForAsync(s => s.Closed && s.Connection.Id == served.Connection.Id, TestTimeouts.Records));
 
-        // The killed client's end: no close was seen, so it goes at the idle timeout, with its request.
+        // The killed client's end: no close() was made, the process exit closes it, with its request.
         var sent = (await session.WaitForAsync<HttpRecord>(r => r.Pid == victim.Pid, 1, "the killed client's unanswered request"))[0];
         var reportedAfter = killed.Elapsed;
         Assert.Equal("/stall/victim", sent.Target);
@@ -70,7 +74,7 @@ public sealed class KilledMidRequestKernelTests
         Assert.Null(sent.StatusCode);
         Assert.Null(sent.ResponseTime);
         Assert.Equal(server.Port, sent.RemoteEndPoint?.Port);
-        var bound = IdleTimeout + TimeSpan.FromSeconds(10);
+        var bound = PromptlyAfterKill;
         Assert.True(reportedAfter < bound, $"the killed client's connection was reported {reportedAfter.TotalSeconds:F1} s after the kill; bound {bound.TotalSeconds} s");
         var forgotten = await stats.WaitForAsync(s => s.Closed && s.Connection.Id == sent.Connection.Id, bound);
         Assert.True(forgotten is not null, $"the killed client's connection never left the tracker (no closing statistics within {bound.TotalSeconds} s)");

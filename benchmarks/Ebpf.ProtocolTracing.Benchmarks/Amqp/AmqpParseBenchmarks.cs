@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.Text;
 using BenchmarkDotNet.Attributes;
+using Ebpf.ProtocolTracing.Benchmarks.Common;
 using Ebpf.ProtocolTracing.Amqp;
 using Ebpf.ProtocolTracing.Parsing;
 
@@ -24,20 +25,17 @@ public class AmqpParseBenchmarks
     private const int LargeBodyBytes = 1024 * 1024;
     private const int FrameMax = 128 * 1024;
 
-    private readonly CountingContext _context = new();
-    private IConnectionParser _parser = null!;
+    private ParserExchange _connection = null!;
     private ReadOnlySequence<byte> _publishes;
     private ReadOnlySequence<byte> _deliveries;
     private ReadOnlySequence<byte> _declares;
     private ReadOnlySequence<byte> _declareOks;
     private ReadOnlySequence<byte> _largeDelivery;
-    private long _egress;
-    private long _ingress;
 
     [GlobalSetup]
     public void Setup()
     {
-        _parser = new AmqpParser().CreateConnectionParser(_context);
+        _connection = new ParserExchange(new AmqpParser());
         var body = Encoding.ASCII.GetBytes("a message body of thirty-two b..");
         var publishes = new List<byte>();
         var deliveries = new List<byte>();
@@ -73,10 +71,9 @@ public class AmqpParseBenchmarks
 
         _largeDelivery = new ReadOnlySequence<byte>([.. large]);
 
-        if (PublishAndDeliver() != RecordsPerBatch || DeclareRoundTrips() != Messages || LargeDelivery() != 1)
-        {
-            throw new InvalidOperationException("The benchmark traffic did not produce the expected records.");
-        }
+        ParserExchange.ExpectRecords(nameof(PublishAndDeliver), PublishAndDeliver(), RecordsPerBatch);
+        ParserExchange.ExpectRecords(nameof(DeclareRoundTrips), DeclareRoundTrips(), Messages);
+        ParserExchange.ExpectRecords(nameof(LargeDelivery), LargeDelivery(), 1);
     }
 
     /// <summary>Bytes of one <see cref="PublishAndDeliver"/> call (both directions).</summary>
@@ -84,37 +81,15 @@ public class AmqpParseBenchmarks
 
     /// <summary>16 publishes with 32-byte bodies (method, content header, body frame), then their 16 deliveries: 32 records.</summary>
     [Benchmark]
-    public int PublishAndDeliver()
-    {
-        int before = _context.Count;
-        _parser.Parse(StreamDirection.Egress, _publishes, _egress, out _);
-        _egress += _publishes.Length;
-        _parser.Parse(StreamDirection.Ingress, _deliveries, _ingress, out _);
-        _ingress += _deliveries.Length;
-        return _context.Count - before;
-    }
+    public int PublishAndDeliver() => _connection.Exchange(_publishes, _deliveries);
 
     /// <summary>16 queue.declare requests, then their 16 declare-ok replies: 16 records with latency.</summary>
     [Benchmark]
-    public int DeclareRoundTrips()
-    {
-        int before = _context.Count;
-        _parser.Parse(StreamDirection.Egress, _declares, _egress, out _);
-        _egress += _declares.Length;
-        _parser.Parse(StreamDirection.Ingress, _declareOks, _ingress, out _);
-        _ingress += _declareOks.Length;
-        return _context.Count - before;
-    }
+    public int DeclareRoundTrips() => _connection.Exchange(_declares, _declareOks);
 
     /// <summary>One delivery with a 1 MiB body in 128 KiB body frames: streamed past, 256 bytes kept.</summary>
     [Benchmark]
-    public int LargeDelivery()
-    {
-        int before = _context.Count;
-        _parser.Parse(StreamDirection.Ingress, _largeDelivery, _ingress, out _);
-        _ingress += _largeDelivery.Length;
-        return _context.Count - before;
-    }
+    public int LargeDelivery() => _connection.Feed(StreamDirection.Ingress, _largeDelivery);
 
     private static byte[] Method(ushort channel, ushort classId, ushort methodId, byte[] arguments)
     {
@@ -153,21 +128,5 @@ public class AmqpParseBenchmarks
         var bytes = new byte[8];
         BinaryPrimitives.WriteInt64BigEndian(bytes, value);
         return bytes;
-    }
-
-    private sealed class CountingContext : IParseContext
-    {
-        public int Count;
-
-        public ConnectionInfo Connection { get; } = new()
-        {
-            Id = new ConnectionId(1, 3, 1),
-            Process = ProcessInfo.FromPid(1),
-            Role = ConnectionRole.Client,
-        };
-
-        public DateTimeOffset TimeAt(StreamDirection direction, long streamPosition) => DateTimeOffset.UnixEpoch;
-
-        public void Emit(ProtocolRecord record) => Count++;
     }
 }

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.Text;
 using BenchmarkDotNet.Attributes;
+using Ebpf.ProtocolTracing.Benchmarks.Common;
 using Ebpf.ProtocolTracing.Cassandra;
 using Ebpf.ProtocolTracing.Parsing;
 
@@ -19,23 +20,22 @@ public class CassandraParseBenchmarks
 
     private static readonly byte[] StatementId = [0xCA, 0xFE, 0xBA, 0xBE, 1, 2, 3, 4];
 
-    private readonly CountingContext _context = new();
-    private IConnectionParser _parser = null!;
+    private ParserExchange _connection = null!;
     private ReadOnlySequence<byte> _requests;
     private ReadOnlySequence<byte> _responses;
-    private long _egress;
-    private long _ingress;
 
     [GlobalSetup]
     public void Setup()
     {
-        _parser = new CassandraParser().CreateConnectionParser(_context);
+        _connection = new ParserExchange(new CassandraParser(), new ConnectionInfo
+        {
+            Id = new ConnectionId(1, 4, 1),
+            Process = ProcessInfo.FromPid(1),
+            Role = ConnectionRole.Client,
+        });
         var prepare = Frame(0x04, 0, 0x09, w => w.LongString("SELECT name, age FROM ks.users WHERE name = ?"));
         var prepared = Frame(0x84, 0, 0x08, w => w.Int(4).ShortBytes(StatementId).Int(1).Int(1).Int(1).Short(0).String("ks").String("users").String("name").Short(0x0D).Int(4).Int(0));
-        _parser.Parse(StreamDirection.Egress, new ReadOnlySequence<byte>(prepare), _egress, out _);
-        _egress += prepare.Length;
-        _parser.Parse(StreamDirection.Ingress, new ReadOnlySequence<byte>(prepared), _ingress, out _);
-        _ingress += prepared.Length;
+        _connection.Exchange(prepare, prepared);
 
         var requests = new MemoryStream();
         var responses = new MemoryStream();
@@ -50,10 +50,7 @@ public class CassandraParseBenchmarks
 
         _requests = new ReadOnlySequence<byte>(requests.ToArray());
         _responses = new ReadOnlySequence<byte>(responses.ToArray());
-        if (PipelinedExchanges() != PipelineDepth)
-        {
-            throw new InvalidOperationException("The benchmark traffic did not produce the expected records.");
-        }
+        ParserExchange.ExpectRecords(nameof(PipelinedExchanges), PipelinedExchanges(), PipelineDepth);
     }
 
     /// <summary>Bytes of one <see cref="PipelinedExchanges"/> call.</summary>
@@ -61,15 +58,7 @@ public class CassandraParseBenchmarks
 
     /// <summary>8 QUERYs and 8 EXECUTEs pipelined, then 16 Rows results of 20 rows each: 16 records.</summary>
     [Benchmark]
-    public int PipelinedExchanges()
-    {
-        int before = _context.Count;
-        _parser.Parse(StreamDirection.Egress, _requests, _egress, out _);
-        _egress += _requests.Length;
-        _parser.Parse(StreamDirection.Ingress, _responses, _ingress, out _);
-        _ingress += _responses.Length;
-        return _context.Count - before;
-    }
+    public int PipelinedExchanges() => _connection.Exchange(_requests, _responses);
 
     private static void Rows(Writer w)
     {
@@ -149,21 +138,5 @@ public class CassandraParseBenchmarks
         }
 
         public byte[] ToArray() => _bytes.ToArray();
-    }
-
-    private sealed class CountingContext : IParseContext
-    {
-        public int Count;
-
-        public ConnectionInfo Connection { get; } = new()
-        {
-            Id = new ConnectionId(1, 4, 1),
-            Process = ProcessInfo.FromPid(1),
-            Role = ConnectionRole.Client,
-        };
-
-        public DateTimeOffset TimeAt(StreamDirection direction, long streamPosition) => DateTimeOffset.UnixEpoch;
-
-        public void Emit(ProtocolRecord record) => Count++;
     }
 }

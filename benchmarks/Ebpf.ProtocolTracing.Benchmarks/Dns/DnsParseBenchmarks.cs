@@ -3,6 +3,7 @@ using System.Buffers.Binary;
 using System.Net;
 using System.Text;
 using BenchmarkDotNet.Attributes;
+using Ebpf.ProtocolTracing.Benchmarks.Common;
 using Ebpf.ProtocolTracing.Dns;
 using Ebpf.ProtocolTracing.Parsing;
 
@@ -15,32 +16,28 @@ namespace Ebpf.ProtocolTracing.Benchmarks.Dns;
 [MemoryDiagnoser]
 public class DnsParseBenchmarks
 {
-    private readonly DatagramContext _context = new(TransportProtocol.Udp);
-    private IConnectionParser _parser = null!;
+    private static readonly IPEndPoint Server = new(IPAddress.Loopback, 53);
+
+    private ParserExchange _udp = null!;
+    private ParserExchange _tcp = null!;
     private ReadOnlySequence<byte> _query;
     private ReadOnlySequence<byte> _response;
     private ReadOnlySequence<byte> _tcpExchangeQuery;
     private ReadOnlySequence<byte> _tcpExchangeResponse;
-    private IConnectionParser _tcpParser = null!;
-    private readonly DatagramContext _tcpContext = new(TransportProtocol.Tcp);
-    private long _egress;
-    private long _ingress;
 
     [GlobalSetup]
     public void Setup()
     {
-        _parser = new DnsParser().CreateConnectionParser(_context);
-        _tcpParser = new DnsParser().CreateConnectionParser(_tcpContext);
+        _udp = new ParserExchange(new DnsParser(), Resolver(TransportProtocol.Udp), currentPeer: Server);
+        _tcp = new ParserExchange(new DnsParser(), Resolver(TransportProtocol.Tcp));
         var query = Message(0x1234, response: false);
         var response = Message(0x1234, response: true);
         _query = new ReadOnlySequence<byte>(query);
         _response = new ReadOnlySequence<byte>(response);
         _tcpExchangeQuery = new ReadOnlySequence<byte>(Framed(query));
         _tcpExchangeResponse = new ReadOnlySequence<byte>(Framed(response));
-        if (UdpExchange() != 1 || TcpExchange() != 1)
-        {
-            throw new InvalidOperationException("The benchmark traffic did not produce the expected records.");
-        }
+        ParserExchange.ExpectRecords(nameof(UdpExchange), UdpExchange(), 1);
+        ParserExchange.ExpectRecords(nameof(TcpExchange), TcpExchange(), 1);
     }
 
     /// <summary>Bytes of one exchange (query and response datagrams).</summary>
@@ -48,23 +45,22 @@ public class DnsParseBenchmarks
 
     /// <summary>An A query for www.example.com and its response: a CNAME and two A records, compressed names.</summary>
     [Benchmark]
-    public int UdpExchange()
-    {
-        int before = _context.Count;
-        _parser.Parse(StreamDirection.Egress, _query, _egress++, out _);
-        _parser.Parse(StreamDirection.Ingress, _response, _ingress++, out _);
-        return _context.Count - before;
-    }
+    public int UdpExchange() =>
+        _udp.FeedDatagram(StreamDirection.Egress, _query) + _udp.FeedDatagram(StreamDirection.Ingress, _response);
 
     /// <summary>The same exchange over TCP, each message after its 2-byte length.</summary>
     [Benchmark]
-    public int TcpExchange()
+    public int TcpExchange() =>
+        _tcp.FeedAt(StreamDirection.Egress, _tcpExchangeQuery, 0) + _tcp.FeedAt(StreamDirection.Ingress, _tcpExchangeResponse, 0);
+
+    private static ConnectionInfo Resolver(TransportProtocol transport) => new()
     {
-        int before = _tcpContext.Count;
-        _tcpParser.Parse(StreamDirection.Egress, _tcpExchangeQuery, 0, out _);
-        _tcpParser.Parse(StreamDirection.Ingress, _tcpExchangeResponse, 0, out _);
-        return _tcpContext.Count - before;
-    }
+        Id = new ConnectionId(1, 3, 1),
+        Process = ProcessInfo.FromPid(1),
+        Role = ConnectionRole.Client,
+        RemoteEndPoint = Server,
+        Transport = transport,
+    };
 
     private static byte[] Framed(byte[] message)
     {
@@ -97,27 +93,5 @@ public class DnsParseBenchmarks
         }
 
         return [.. bytes];
-    }
-
-    private sealed class DatagramContext(TransportProtocol transport) : IParseContext
-    {
-        private static readonly IPEndPoint Server = new(IPAddress.Loopback, 53);
-
-        public int Count;
-
-        public ConnectionInfo Connection { get; } = new()
-        {
-            Id = new ConnectionId(1, 3, 1),
-            Process = ProcessInfo.FromPid(1),
-            Role = ConnectionRole.Client,
-            RemoteEndPoint = Server,
-            Transport = transport,
-        };
-
-        public IPEndPoint? CurrentPeer => transport == TransportProtocol.Udp ? Server : null;
-
-        public DateTimeOffset TimeAt(StreamDirection direction, long streamPosition) => DateTimeOffset.UnixEpoch;
-
-        public void Emit(ProtocolRecord record) => Count++;
     }
 }

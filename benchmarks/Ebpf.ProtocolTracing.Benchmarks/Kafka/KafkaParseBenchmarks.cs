@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.Text;
 using BenchmarkDotNet.Attributes;
+using Ebpf.ProtocolTracing.Benchmarks.Common;
 using Ebpf.ProtocolTracing.Kafka;
 using Ebpf.ProtocolTracing.Parsing;
 
@@ -17,26 +18,21 @@ public class KafkaParseBenchmarks
     /// <summary>Produce requests in one pipelined batch.</summary>
     public const int PipelineDepth = 8;
 
-    private readonly CountingContext _context = new();
-    private IConnectionParser _parser = null!;
+    private ParserExchange _connection = null!;
     private ReadOnlySequence<byte> _produces;
     private ReadOnlySequence<byte> _produceResponses;
     private ReadOnlySequence<byte> _fetch;
     private ReadOnlySequence<byte> _fetchResponse;
-    private long _egress;
-    private long _ingress;
 
     [GlobalSetup]
     public void Setup()
     {
-        _parser = new KafkaParser().CreateConnectionParser(_context);
+        _connection = new ParserExchange(new KafkaParser());
         BuildPipeline();
         _fetch = new ReadOnlySequence<byte>(Message(w => FetchRequest(w, 100)));
         _fetchResponse = new ReadOnlySequence<byte>(Message(w => FetchResponse(w, 100)));
-        if (PipelinedProduce() != PipelineDepth || LargeFetch() != 1)
-        {
-            throw new InvalidOperationException("The benchmark traffic did not produce the expected records.");
-        }
+        ParserExchange.ExpectRecords(nameof(PipelinedProduce), PipelinedProduce(), PipelineDepth);
+        ParserExchange.ExpectRecords(nameof(LargeFetch), LargeFetch(), 1);
     }
 
     /// <summary>Bytes of one <see cref="PipelinedProduce"/> call.</summary>
@@ -47,25 +43,12 @@ public class KafkaParseBenchmarks
     public int PipelinedProduce()
     {
         // Every request is answered within the call, so the same correlation ids pair again next time.
-        int before = _context.Count;
-        _parser.Parse(StreamDirection.Egress, _produces, _egress, out _);
-        _egress += _produces.Length;
-        _parser.Parse(StreamDirection.Ingress, _produceResponses, _ingress, out _);
-        _ingress += _produceResponses.Length;
-        return _context.Count - before;
+        return _connection.Exchange(_produces, _produceResponses);
     }
 
     /// <summary>A Fetch v12 whose response carries 64 lz4 batches of 16 records (~69 KiB): the 64 KiB head is decoded, the rest skipped.</summary>
     [Benchmark]
-    public int LargeFetch()
-    {
-        int before = _context.Count;
-        _parser.Parse(StreamDirection.Egress, _fetch, _egress, out _);
-        _egress += _fetch.Length;
-        _parser.Parse(StreamDirection.Ingress, _fetchResponse, _ingress, out _);
-        _ingress += _fetchResponse.Length;
-        return _context.Count - before;
-    }
+    public int LargeFetch() => _connection.Exchange(_fetch, _fetchResponse);
 
     private void BuildPipeline()
     {
@@ -192,21 +175,5 @@ public class KafkaParseBenchmarks
         }
 
         public byte[] ToArray() => _bytes.ToArray();
-    }
-
-    private sealed class CountingContext : IParseContext
-    {
-        public int Count;
-
-        public ConnectionInfo Connection { get; } = new()
-        {
-            Id = new ConnectionId(1, 3, 1),
-            Process = ProcessInfo.FromPid(1),
-            Role = ConnectionRole.Client,
-        };
-
-        public DateTimeOffset TimeAt(StreamDirection direction, long streamPosition) => DateTimeOffset.UnixEpoch;
-
-        public void Emit(ProtocolRecord record) => Count++;
     }
 }

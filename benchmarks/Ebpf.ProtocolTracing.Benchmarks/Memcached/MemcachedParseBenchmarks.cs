@@ -3,6 +3,7 @@ using System.Buffers.Binary;
 using System.Globalization;
 using System.Text;
 using BenchmarkDotNet.Attributes;
+using Ebpf.ProtocolTracing.Benchmarks.Common;
 using Ebpf.ProtocolTracing.Memcached;
 using Ebpf.ProtocolTracing.Parsing;
 
@@ -23,21 +24,18 @@ public class MemcachedParseBenchmarks
 
     private const int LargeValueBytes = 1024 * 1024;
 
-    private readonly CountingContext _context = new();
-    private IConnectionParser _parser = null!;
+    private ParserExchange _connection = null!;
     private ReadOnlySequence<byte> _textCommands;
     private ReadOnlySequence<byte> _textResponses;
     private ReadOnlySequence<byte> _binaryRequests;
     private ReadOnlySequence<byte> _binaryResponses;
     private ReadOnlySequence<byte> _largeGet;
     private ReadOnlySequence<byte> _largeValue;
-    private long _egress;
-    private long _ingress;
 
     [GlobalSetup]
     public void Setup()
     {
-        _parser = new MemcachedParser().CreateConnectionParser(_context);
+        _connection = new ParserExchange(new MemcachedParser());
         const string value = "a value of some thirty-two bytes";
         var commands = new StringBuilder();
         var responses = new StringBuilder();
@@ -75,10 +73,9 @@ public class MemcachedParseBenchmarks
         "\r\nEND\r\n"u8.CopyTo(large.AsSpan(header.Length + LargeValueBytes));
         _largeValue = new ReadOnlySequence<byte>(large);
 
-        if (TextPipeline() != TextRecords || BinaryQuietBatch() != BinaryRecords || LargeValue() != 1)
-        {
-            throw new InvalidOperationException("The benchmark traffic did not produce the expected records.");
-        }
+        ParserExchange.ExpectRecords(nameof(TextPipeline), TextPipeline(), TextRecords);
+        ParserExchange.ExpectRecords(nameof(BinaryQuietBatch), BinaryQuietBatch(), BinaryRecords);
+        ParserExchange.ExpectRecords(nameof(LargeValue), LargeValue(), 1);
     }
 
     /// <summary>Bytes of one <see cref="TextPipeline"/> call.</summary>
@@ -89,25 +86,15 @@ public class MemcachedParseBenchmarks
 
     /// <summary>8 sets and 8 gets with 32-byte values, pipelined, then their responses: 16 records.</summary>
     [Benchmark]
-    public int TextPipeline() => Exchange(_textCommands, _textResponses);
+    public int TextPipeline() => _connection.Exchange(_textCommands, _textResponses);
 
     /// <summary>16 binary getkq (8 hits answered, 8 misses implied) and a noop: 17 records.</summary>
     [Benchmark]
-    public int BinaryQuietBatch() => Exchange(_binaryRequests, _binaryResponses);
+    public int BinaryQuietBatch() => _connection.Exchange(_binaryRequests, _binaryResponses);
 
     /// <summary>A get whose value is 1 MiB: stepped over, not copied.</summary>
     [Benchmark]
-    public int LargeValue() => Exchange(_largeGet, _largeValue);
-
-    private int Exchange(ReadOnlySequence<byte> requests, ReadOnlySequence<byte> responses)
-    {
-        int before = _context.Count;
-        _parser.Parse(StreamDirection.Egress, requests, _egress, out _);
-        _egress += requests.Length;
-        _parser.Parse(StreamDirection.Ingress, responses, _ingress, out _);
-        _ingress += responses.Length;
-        return _context.Count - before;
-    }
+    public int LargeValue() => _connection.Exchange(_largeGet, _largeValue);
 
     private static ReadOnlySequence<byte> Ascii(string text) => new(Encoding.ASCII.GetBytes(text));
 
@@ -123,21 +110,5 @@ public class MemcachedParseBenchmarks
         Encoding.ASCII.GetBytes(key).CopyTo(frame, 24 + extras);
         Encoding.ASCII.GetBytes(value).CopyTo(frame, 24 + extras + key.Length);
         return frame;
-    }
-
-    private sealed class CountingContext : IParseContext
-    {
-        public int Count;
-
-        public ConnectionInfo Connection { get; } = new()
-        {
-            Id = new ConnectionId(1, 3, 1),
-            Process = ProcessInfo.FromPid(1),
-            Role = ConnectionRole.Client,
-        };
-
-        public DateTimeOffset TimeAt(StreamDirection direction, long streamPosition) => DateTimeOffset.UnixEpoch;
-
-        public void Emit(ProtocolRecord record) => Count++;
     }
 }

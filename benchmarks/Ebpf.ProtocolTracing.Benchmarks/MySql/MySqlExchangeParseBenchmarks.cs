@@ -1,5 +1,5 @@
-using System.Buffers;
 using BenchmarkDotNet.Attributes;
+using Ebpf.ProtocolTracing.Benchmarks.Common;
 using Ebpf.ProtocolTracing.MySql;
 using Ebpf.ProtocolTracing.Parsing;
 
@@ -12,48 +12,22 @@ namespace Ebpf.ProtocolTracing.Benchmarks.MySql;
 [MemoryDiagnoser]
 public class MySqlExchangeParseBenchmarks
 {
-    private readonly CountingContext _context = new();
-    private IConnectionParser _parser = null!;
-    private long _egress;
-    private long _ingress;
+    private ParserExchange _connection = null!;
 
     [GlobalSetup]
     public void Setup()
     {
-        _parser = new MySqlParser().CreateConnectionParser(_context);
-        Feed(MySqlBenchmarkPayloads.Prepare, MySqlBenchmarkPayloads.PrepareOk);
-        if (QueryWith100Rows() != 1 || PreparedExecute() != 1)
-        {
-            throw new InvalidOperationException("The benchmark exchanges did not produce one record each.");
-        }
+        _connection = new ParserExchange(new MySqlParser());
+        _connection.Exchange(MySqlBenchmarkPayloads.Prepare, MySqlBenchmarkPayloads.PrepareOk);
+        ParserExchange.ExpectRecords(nameof(QueryWith100Rows), QueryWith100Rows(), 1);
+        ParserExchange.ExpectRecords(nameof(PreparedExecute), PreparedExecute(), 1);
     }
 
     /// <summary>COM_QUERY (66 B) and a 100-row, 3-column result set (2,048 B) into one record.</summary>
     [Benchmark]
-    public int QueryWith100Rows() => Feed(MySqlBenchmarkPayloads.Query, MySqlBenchmarkPayloads.ResultSet);
+    public int QueryWith100Rows() => _connection.Exchange(MySqlBenchmarkPayloads.Query, MySqlBenchmarkPayloads.ResultSet);
 
     /// <summary>COM_STMT_EXECUTE with three bound parameters (statement text from the cache) and its OK.</summary>
     [Benchmark]
-    public int PreparedExecute() => Feed(MySqlBenchmarkPayloads.Execute, MySqlBenchmarkPayloads.Ok);
-
-    private int Feed(byte[] request, byte[] response)
-    {
-        int before = _context.Count;
-        _parser.Parse(StreamDirection.Egress, new ReadOnlySequence<byte>(request), _egress, out _);
-        _egress += request.Length;
-        _parser.Parse(StreamDirection.Ingress, new ReadOnlySequence<byte>(response), _ingress, out _);
-        _ingress += response.Length;
-        return _context.Count - before;
-    }
-
-    private sealed class CountingContext : IParseContext
-    {
-        public int Count;
-
-        public ConnectionInfo Connection { get; } = new() { Id = new ConnectionId(1, 3, 1), Process = ProcessInfo.FromPid(1), Role = ConnectionRole.Client };
-
-        public DateTimeOffset TimeAt(StreamDirection direction, long streamPosition) => DateTimeOffset.UnixEpoch;
-
-        public void Emit(ProtocolRecord record) => Count++;
-    }
+    public int PreparedExecute() => _connection.Exchange(MySqlBenchmarkPayloads.Execute, MySqlBenchmarkPayloads.Ok);
 }

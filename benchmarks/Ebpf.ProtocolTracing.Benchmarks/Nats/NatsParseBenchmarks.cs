@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using System.Text;
 using BenchmarkDotNet.Attributes;
+using Ebpf.ProtocolTracing.Benchmarks.Common;
 using Ebpf.ProtocolTracing.Nats;
 using Ebpf.ProtocolTracing.Parsing;
 
@@ -23,18 +24,15 @@ public class NatsParseBenchmarks
 
     private const int LargePayloadBytes = 1024 * 1024;
 
-    private readonly CountingContext _context = new();
-    private IConnectionParser _parser = null!;
+    private ParserExchange _connection = null!;
     private ReadOnlySequence<byte> _publishes;
     private ReadOnlySequence<byte> _deliveries;
     private ReadOnlySequence<byte> _largeDelivery;
-    private long _egress;
-    private long _ingress;
 
     [GlobalSetup]
     public void Setup()
     {
-        _parser = new NatsParser().CreateConnectionParser(_context);
+        _connection = new ParserExchange(new NatsParser());
         const string payload = "a payload of some thirty-two b..";
         var publishes = new StringBuilder();
         var deliveries = new StringBuilder();
@@ -53,10 +51,8 @@ public class NatsParseBenchmarks
         "\r\n"u8.CopyTo(large.AsSpan(header.Length + LargePayloadBytes));
         _largeDelivery = new ReadOnlySequence<byte>(large);
 
-        if (PublishAndDeliver() != RecordsPerBatch || LargeDelivery() != 1)
-        {
-            throw new InvalidOperationException("The benchmark traffic did not produce the expected records.");
-        }
+        ParserExchange.ExpectRecords(nameof(PublishAndDeliver), PublishAndDeliver(), RecordsPerBatch);
+        ParserExchange.ExpectRecords(nameof(LargeDelivery), LargeDelivery(), 1);
     }
 
     /// <summary>Bytes of one <see cref="PublishAndDeliver"/> call (both directions).</summary>
@@ -64,39 +60,9 @@ public class NatsParseBenchmarks
 
     /// <summary>16 PUBs with 32-byte payloads and reply inboxes, then their 16 MSG deliveries: 32 records.</summary>
     [Benchmark]
-    public int PublishAndDeliver()
-    {
-        int before = _context.Count;
-        _parser.Parse(StreamDirection.Egress, _publishes, _egress, out _);
-        _egress += _publishes.Length;
-        _parser.Parse(StreamDirection.Ingress, _deliveries, _ingress, out _);
-        _ingress += _deliveries.Length;
-        return _context.Count - before;
-    }
+    public int PublishAndDeliver() => _connection.Exchange(_publishes, _deliveries);
 
     /// <summary>One MSG with a 1 MiB payload: streamed past, 256 bytes kept.</summary>
     [Benchmark]
-    public int LargeDelivery()
-    {
-        int before = _context.Count;
-        _parser.Parse(StreamDirection.Ingress, _largeDelivery, _ingress, out _);
-        _ingress += _largeDelivery.Length;
-        return _context.Count - before;
-    }
-
-    private sealed class CountingContext : IParseContext
-    {
-        public int Count;
-
-        public ConnectionInfo Connection { get; } = new()
-        {
-            Id = new ConnectionId(1, 3, 1),
-            Process = ProcessInfo.FromPid(1),
-            Role = ConnectionRole.Client,
-        };
-
-        public DateTimeOffset TimeAt(StreamDirection direction, long streamPosition) => DateTimeOffset.UnixEpoch;
-
-        public void Emit(ProtocolRecord record) => Count++;
-    }
+    public int LargeDelivery() => _connection.Feed(StreamDirection.Ingress, _largeDelivery);
 }

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using System.Text;
 using BenchmarkDotNet.Attributes;
+using Ebpf.ProtocolTracing.Benchmarks.Common;
 using Ebpf.ProtocolTracing.Parsing;
 using Ebpf.ProtocolTracing.Redis;
 
@@ -19,19 +20,16 @@ public class RedisParseBenchmarks
 
     private const int LargeValueBytes = 1024 * 1024;
 
-    private readonly CountingContext _context = new();
-    private IConnectionParser _parser = null!;
+    private ParserExchange _connection = null!;
     private ReadOnlySequence<byte> _commands;
     private ReadOnlySequence<byte> _replies;
     private ReadOnlySequence<byte> _largeGet;
     private ReadOnlySequence<byte> _largeReply;
-    private long _egress;
-    private long _ingress;
 
     [GlobalSetup]
     public void Setup()
     {
-        _parser = new RedisParser().CreateConnectionParser(_context);
+        _connection = new ParserExchange(new RedisParser());
         var commands = new StringBuilder();
         var replies = new StringBuilder();
         for (int i = 0; i < PipelineDepth / 2; i++)
@@ -52,10 +50,8 @@ public class RedisParseBenchmarks
         "\r\n"u8.CopyTo(large.AsSpan(header.Length + LargeValueBytes));
         _largeReply = new ReadOnlySequence<byte>(large, 0, header.Length + LargeValueBytes + 2);
 
-        if (PipelinedExchanges() != PipelineDepth || LargeBulkReply() != 1)
-        {
-            throw new InvalidOperationException("The benchmark traffic did not produce the expected records.");
-        }
+        ParserExchange.ExpectRecords(nameof(PipelinedExchanges), PipelinedExchanges(), PipelineDepth);
+        ParserExchange.ExpectRecords(nameof(LargeBulkReply), LargeBulkReply(), 1);
     }
 
     /// <summary>Bytes of one <see cref="PipelinedExchanges"/> call (commands and replies).</summary>
@@ -63,27 +59,11 @@ public class RedisParseBenchmarks
 
     /// <summary>8 SETs and 8 GETs with 32-byte values, sent as one pipeline, then their replies: 16 records.</summary>
     [Benchmark]
-    public int PipelinedExchanges()
-    {
-        int before = _context.Count;
-        _parser.Parse(StreamDirection.Egress, _commands, _egress, out _);
-        _egress += _commands.Length;
-        _parser.Parse(StreamDirection.Ingress, _replies, _ingress, out _);
-        _ingress += _replies.Length;
-        return _context.Count - before;
-    }
+    public int PipelinedExchanges() => _connection.Exchange(_commands, _replies);
 
     /// <summary>A GET whose reply is a 1 MiB bulk string: streamed past, 256 bytes kept.</summary>
     [Benchmark]
-    public int LargeBulkReply()
-    {
-        int before = _context.Count;
-        _parser.Parse(StreamDirection.Egress, _largeGet, _egress, out _);
-        _egress += _largeGet.Length;
-        _parser.Parse(StreamDirection.Ingress, _largeReply, _ingress, out _);
-        _ingress += _largeReply.Length;
-        return _context.Count - before;
-    }
+    public int LargeBulkReply() => _connection.Exchange(_largeGet, _largeReply);
 
     private static string Command(params string[] words)
     {
@@ -95,21 +75,5 @@ public class RedisParseBenchmarks
         }
 
         return text.ToString();
-    }
-
-    private sealed class CountingContext : IParseContext
-    {
-        public int Count;
-
-        public ConnectionInfo Connection { get; } = new()
-        {
-            Id = new ConnectionId(1, 3, 1),
-            Process = ProcessInfo.FromPid(1),
-            Role = ConnectionRole.Client,
-        };
-
-        public DateTimeOffset TimeAt(StreamDirection direction, long streamPosition) => DateTimeOffset.UnixEpoch;
-
-        public void Emit(ProtocolRecord record) => Count++;
     }
 }

@@ -9,7 +9,7 @@
 # 1 MiB ring buffer (RING_BYTES_SMALL) to show how the buffer size moves that point.
 #
 # usage: sudo benchmarks/e2e/load-loss.sh [TARGET] [SECONDS]
-# env:   STEP_RATES ("30000 40000 max"), STEP_SECONDS (20), CONNECTIONS (200), HOST_WIDE (unset:
+# env:   STEP_RATES ("30000 40000 max"), STEP_SECONDS (20), CONNECTIONS (400; the pace per connection is CONNECTIONS × 1000 / RATE ms, so slow responses need more connections), HOST_WIDE (unset:
 #        trace nginx only), RING_BYTES_SMALL (1048576), TRACER_HOST
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -19,7 +19,7 @@ e2e_use_host
 target=${1:-20000}
 seconds=${2:-60}
 step_seconds=${STEP_SECONDS:-20}
-connections=${CONNECTIONS:-200}
+connections=${CONNECTIONS:-400}
 read -r -a step_rates <<<"${STEP_RATES:-30000 40000 max}"
 port=18483
 hz=$(getconf CLK_TCK)

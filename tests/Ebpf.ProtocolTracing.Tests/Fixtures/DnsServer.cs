@@ -71,16 +71,7 @@ internal sealed class DnsServer : IAsyncDisposable
             start.ArgumentList.Add(argument);
         }
 
-        Process process;
-        try
-        {
-            process = Process.Start(start) ?? throw new InvalidOperationException("dnsmasq did not start");
-        }
-        catch (System.ComponentModel.Win32Exception e)
-        {
-            Directory.Delete(directory, recursive: true);
-            throw new InvalidOperationException("dnsmasq is not installed: run scripts/install-prerequisites.sh (apt-get install dnsmasq-base dnsutils)", e);
-        }
+        var process = ServerProcess.Start(start, directory, "dnsmasq-base dnsutils");
 
         var server = new DnsServer(process, directory, address, listenPort);
         try
@@ -103,21 +94,5 @@ internal sealed class DnsServer : IAsyncDisposable
     public Task<ProcessRun> DigAsync(params string[] arguments) =>
         ProcessRun.RunAsync("dig", ["@" + Address, "-p", Port.ToString(CultureInfo.InvariantCulture), "+tries=1", "+time=5", .. arguments], TestTimeouts.Process);
 
-    public async ValueTask DisposeAsync()
-    {
-        try
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-                using var timer = new CancellationTokenSource(TestTimeouts.Process);
-                await _process.WaitForExitAsync(timer.Token);
-            }
-        }
-        finally
-        {
-            _process.Dispose();
-            Directory.Delete(_directory, recursive: true);
-        }
-    }
+    public ValueTask DisposeAsync() => ServerProcess.StopAsync(_process, _directory);
 }

@@ -60,15 +60,7 @@ internal sealed class MemcachedServer : IAsyncDisposable
             start.ArgumentList.Add("nobody");
         }
 
-        Process process;
-        try
-        {
-            process = Process.Start(start) ?? throw new InvalidOperationException("memcached did not start");
-        }
-        catch (System.ComponentModel.Win32Exception e)
-        {
-            throw new InvalidOperationException("memcached is not installed: run scripts/install-prerequisites.sh (apt-get install memcached)", e);
-        }
+        var process = ServerProcess.Start(start, directory: null, "memcached");
 
         var server = new MemcachedServer(process, port);
         try
@@ -123,20 +115,5 @@ internal sealed class MemcachedServer : IAsyncDisposable
         return [.. received];
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        try
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-                using var timer = new CancellationTokenSource(TestTimeouts.Process);
-                await _process.WaitForExitAsync(timer.Token);
-            }
-        }
-        finally
-        {
-            _process.Dispose();
-        }
-    }
+    public ValueTask DisposeAsync() => ServerProcess.StopAsync(_process);
 }

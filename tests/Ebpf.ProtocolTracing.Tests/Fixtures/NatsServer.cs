@@ -49,16 +49,7 @@ internal sealed class NatsServer : IAsyncDisposable
             start.ArgumentList.Add(argument);
         }
 
-        Process process;
-        try
-        {
-            process = Process.Start(start) ?? throw new InvalidOperationException("nats-server did not start");
-        }
-        catch (System.ComponentModel.Win32Exception e)
-        {
-            Directory.Delete(directory, recursive: true);
-            throw new InvalidOperationException("nats-server is not installed: run scripts/install-prerequisites.sh (apt-get install nats-server)", e);
-        }
+        var process = ServerProcess.Start(start, directory, "nats-server");
 
         var server = new NatsServer(process, directory, port, password);
         try
@@ -131,23 +122,7 @@ internal sealed class NatsServer : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        try
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-                using var timer = new CancellationTokenSource(TestTimeouts.Process);
-                await _process.WaitForExitAsync(timer.Token);
-            }
-        }
-        finally
-        {
-            _process.Dispose();
-            Directory.Delete(_directory, recursive: true);
-        }
-    }
+    public ValueTask DisposeAsync() => ServerProcess.StopAsync(_process, _directory);
 
     private string ReadLog()
     {

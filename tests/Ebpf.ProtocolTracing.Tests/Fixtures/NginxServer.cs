@@ -63,16 +63,7 @@ internal sealed class NginxServer : IAsyncDisposable
             start.ArgumentList.Add(argument);
         }
 
-        Process process;
-        try
-        {
-            process = Process.Start(start) ?? throw new InvalidOperationException("nginx did not start");
-        }
-        catch (System.ComponentModel.Win32Exception e)
-        {
-            Directory.Delete(prefix, recursive: true);
-            throw new InvalidOperationException("nginx is not installed: run scripts/install-prerequisites.sh (apt-get install nginx)", e);
-        }
+        var process = ServerProcess.Start(start, prefix, "nginx");
 
         var server = new NginxServer(process, prefix, address, port);
         if (!await FreeTcpPort.WaitUntilListeningAsync(new IPEndPoint(address, port), () => !process.HasExited, TestTimeouts.Process))
@@ -85,23 +76,7 @@ internal sealed class NginxServer : IAsyncDisposable
         return server;
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        try
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-                using var timer = new CancellationTokenSource(TestTimeouts.Process);
-                await _process.WaitForExitAsync(timer.Token);
-            }
-        }
-        finally
-        {
-            _process.Dispose();
-            Directory.Delete(_prefix, recursive: true);
-        }
-    }
+    public ValueTask DisposeAsync() => ServerProcess.StopAsync(_process, _prefix);
 
     private string ReadErrorLog()
     {

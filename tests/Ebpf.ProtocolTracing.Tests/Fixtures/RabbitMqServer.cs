@@ -123,18 +123,12 @@ internal sealed class RabbitMqServer : IAsyncDisposable
     {
         try
         {
-            if (!_process.HasExited)
-            {
-                // The node's data lives in the temp directory about to be removed: no graceful stop is needed,
-                // and killing the tree (the script, beam.smp, erl_child_setup and its helpers) is immediate.
-                _process.Kill(entireProcessTree: true);
-                using var timer = new CancellationTokenSource(TestTimeouts.Process);
-                await _process.WaitForExitAsync(timer.Token);
-            }
+            // The node's data lives in the temp directory about to be removed: no graceful stop is needed,
+            // and killing the tree (the script, beam.smp, erl_child_setup and its helpers) is immediate.
+            await ServerProcess.StopAsync(_process);
         }
         finally
         {
-            _process.Dispose();
             try
             {
                 Directory.Delete(_directory, recursive: true);

@@ -58,16 +58,7 @@ internal sealed class RedisServer : IAsyncDisposable
             start.ArgumentList.Add(password);
         }
 
-        Process process;
-        try
-        {
-            process = Process.Start(start) ?? throw new InvalidOperationException("redis-server did not start");
-        }
-        catch (System.ComponentModel.Win32Exception e)
-        {
-            Directory.Delete(directory, recursive: true);
-            throw new InvalidOperationException("redis-server is not installed: run scripts/install-prerequisites.sh (apt-get install redis-server redis-tools)", e);
-        }
+        var process = ServerProcess.Start(start, directory, "redis-server redis-tools");
 
         var server = new RedisServer(process, directory, port, password);
         try
@@ -101,23 +92,7 @@ internal sealed class RedisServer : IAsyncDisposable
         ? ["-h", "127.0.0.1", "-p", Port.ToString(CultureInfo.InvariantCulture)]
         : ["-h", "127.0.0.1", "-p", Port.ToString(CultureInfo.InvariantCulture), "-a", Password, "--no-auth-warning"];
 
-    public async ValueTask DisposeAsync()
-    {
-        try
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-                using var timer = new CancellationTokenSource(TestTimeouts.Process);
-                await _process.WaitForExitAsync(timer.Token);
-            }
-        }
-        finally
-        {
-            _process.Dispose();
-            Directory.Delete(_directory, recursive: true);
-        }
-    }
+    public ValueTask DisposeAsync() => ServerProcess.StopAsync(_process, _directory);
 
     private string ReadLog()
     {

@@ -71,17 +71,10 @@ internal sealed class TlsNginxServer : IAsyncDisposable
     {
         try
         {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-                using var timer = new CancellationTokenSource(TestTimeouts.Process);
-                await _process.WaitForExitAsync(timer.Token);
-            }
+            await ServerProcess.StopAsync(_process, _prefix);
         }
         finally
         {
-            _process.Dispose();
-            Directory.Delete(_prefix, recursive: true);
             _certificate.Dispose();
         }
     }

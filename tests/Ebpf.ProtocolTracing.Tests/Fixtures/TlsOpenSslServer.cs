@@ -59,16 +59,10 @@ internal sealed class TlsOpenSslServer : IAsyncDisposable
     {
         try
         {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-                using var timer = new CancellationTokenSource(TestTimeouts.Process);
-                await _process.WaitForExitAsync(timer.Token);
-            }
+            await ServerProcess.StopAsync(_process);
         }
         finally
         {
-            _process.Dispose();
             _certificate.Dispose();
         }
     }

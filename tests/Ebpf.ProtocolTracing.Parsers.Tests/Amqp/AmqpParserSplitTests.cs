@@ -43,16 +43,7 @@ public sealed class AmqpParserSplitTests
     public void Every_split_point_gives_the_same_records(string name)
     {
         var conversation = Conversations[name];
-        string expected = Run(conversation, -1, 0, multiSegment: false);
-        Assert.NotEqual(string.Empty, expected);
-        for (int delivery = 0; delivery < conversation.Length; delivery++)
-        {
-            for (int at = 0; at <= conversation[delivery].Bytes.Length; at++)
-            {
-                string actual = Run(conversation, delivery, at, multiSegment: false);
-                Assert.True(expected == actual, $"{name}: delivery {delivery} split at {at}\nexpected {expected}\nactual   {actual}");
-            }
-        }
+        ConversationSplits.AssertEveryCutGivesTheSame(name, conversation, (delivery, at) => Run(conversation, delivery, at, multiSegment: false));
     }
 
     [Theory]
@@ -77,21 +68,7 @@ public sealed class AmqpParserSplitTests
     private static string Run((StreamDirection Direction, byte[] Bytes)[] conversation, int splitDelivery, int splitAt, bool multiSegment)
     {
         var driver = Driver(multiSegment: multiSegment);
-        for (int i = 0; i < conversation.Length; i++)
-        {
-            var bytes = conversation[i].Bytes;
-            var time = RecordingParseContext.Epoch.AddMilliseconds(i);
-            if (i == splitDelivery)
-            {
-                driver.Feed(conversation[i].Direction, bytes.AsSpan(0, splitAt), time);
-                driver.Feed(conversation[i].Direction, bytes.AsSpan(splitAt));
-            }
-            else
-            {
-                driver.Feed(conversation[i].Direction, bytes, time);
-            }
-        }
-
+        ConversationSplits.Feed(driver, conversation, splitDelivery, splitAt, ConversationSplits.MillisecondApart);
         driver.Complete();
         Assert.Equal(0, driver.InvalidCount);
         return driver.DescribeAll();
@@ -100,16 +77,7 @@ public sealed class AmqpParserSplitTests
     private static string RunByteByByte((StreamDirection Direction, byte[] Bytes)[] conversation, bool multiSegment)
     {
         var driver = Driver(multiSegment: multiSegment);
-        for (int i = 0; i < conversation.Length; i++)
-        {
-            var bytes = conversation[i].Bytes;
-            var time = RecordingParseContext.Epoch.AddMilliseconds(i);
-            for (int b = 0; b < bytes.Length; b++)
-            {
-                driver.Feed(conversation[i].Direction, bytes.AsSpan(b, 1), b == 0 ? time : null);
-            }
-        }
-
+        ConversationSplits.FeedByteByByte(driver, conversation, ConversationSplits.MillisecondApart);
         driver.Complete();
         return driver.DescribeAll();
     }

@@ -1,4 +1,5 @@
 using Ebpf.ProtocolTracing.Amqp;
+using Ebpf.ProtocolTracing.Parsers.Tests.Http;
 using static Ebpf.ProtocolTracing.Parsers.Tests.Amqp.AmqpWire;
 
 namespace Ebpf.ProtocolTracing.Parsers.Tests.Amqp;
@@ -18,21 +19,12 @@ public sealed class AmqpRobustnessTests
         var server = Concat(ConnectionStart(), QueueDeclareOk(1, "q", 0, 0), ConfirmSelectOk(1), Ack(1, 1), Message(GetOk(2, 1, "", "q", 0), 2, "m"), ChannelClose(3, 404, "x"));
         var options = new AmqpParserOptions { MaxPendingOperations = 16, MaxChannels = 8, MaxMethodFrameBytes = 1024, MaxFrameBytes = 4096 };
         var driver = Driver(options);
-        for (int round = 0; round < 300; round++)
+        MutatedTraffic.FeedRounds(driver, client, server, random, Mutate, () =>
         {
-            driver.Feed(StreamDirection.Egress, Mutate(client, random));
-            driver.Feed(StreamDirection.Ingress, Mutate(server, random));
-            if (random.Next(10) == 0)
-            {
-                driver.Gap(random.Next(2) == 0 ? StreamDirection.Egress : StreamDirection.Ingress, random.Next(1, 100));
-            }
-
-            Assert.True(driver.Buffered(StreamDirection.Egress) <= 17 * 1024, "egress buffer unbounded");
-            Assert.True(driver.Buffered(StreamDirection.Ingress) <= 17 * 1024, "ingress buffer unbounded");
             var parser = (AmqpConnectionParser)driver.Parser;
             Assert.True(parser.PendingCount <= 16 + 2 * 8, $"pending {parser.PendingCount}");
             Assert.True(parser.ChannelCount <= 8, $"channels {parser.ChannelCount}");
-        }
+        });
 
         driver.Complete();
         Assert.Equal(0, ((AmqpConnectionParser)driver.Parser).PendingCount);

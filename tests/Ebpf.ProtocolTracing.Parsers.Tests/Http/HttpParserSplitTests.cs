@@ -1,4 +1,3 @@
-using System.Text;
 using Ebpf.ProtocolTracing.Http;
 
 namespace Ebpf.ProtocolTracing.Parsers.Tests.Http;
@@ -9,8 +8,6 @@ namespace Ebpf.ProtocolTracing.Parsers.Tests.Http;
 /// </summary>
 public sealed class HttpParserSplitTests
 {
-    private static readonly DateTimeOffset T0 = RecordingParseContext.Epoch;
-
     public static TheoryData<string> ConversationNames => [.. Conversations.Keys];
 
     private static readonly Dictionary<string, (StreamDirection Direction, string Text)[]> Conversations = new()
@@ -50,26 +47,15 @@ public sealed class HttpParserSplitTests
     [MemberData(nameof(ConversationNames))]
     public void EverySplitPoint_GivesTheSameRecords(string name)
     {
-        var conversation = Conversations[name];
-        string expected = Run(conversation, splitDelivery: -1, splitAt: 0, multiSegment: false);
-        Assert.NotEqual(string.Empty, expected);
-
-        for (int delivery = 0; delivery < conversation.Length; delivery++)
-        {
-            int length = Encoding.UTF8.GetByteCount(conversation[delivery].Text);
-            for (int at = 0; at <= length; at++)
-            {
-                string actual = Run(conversation, delivery, at, multiSegment: false);
-                Assert.True(expected == actual, $"{name}: delivery {delivery} split at {at}\nexpected {expected}\nactual   {actual}");
-            }
-        }
+        var conversation = ConversationSplits.Utf8(Conversations[name]);
+        ConversationSplits.AssertEveryCutGivesTheSame(name, conversation, (delivery, at) => Run(conversation, delivery, at, multiSegment: false));
     }
 
     [Theory]
     [MemberData(nameof(ConversationNames))]
     public void OneByteAtATime_AndMultiSegment_GiveTheSameRecords(string name)
     {
-        var conversation = Conversations[name];
+        var conversation = ConversationSplits.Utf8(Conversations[name]);
         string expected = Run(conversation, splitDelivery: -1, splitAt: 0, multiSegment: false);
         Assert.Equal(expected, Run(conversation, splitDelivery: -1, splitAt: 0, multiSegment: true));
         Assert.Equal(expected, RunByteByByte(conversation, multiSegment: false));
@@ -99,47 +85,21 @@ public sealed class HttpParserSplitTests
     private static ParserDriver Feed((StreamDirection Direction, string Text)[] conversation, bool multiSegment)
     {
         var driver = new ParserDriver(multiSegment: multiSegment);
-        for (int i = 0; i < conversation.Length; i++)
-        {
-            driver.Feed(conversation[i].Direction, Encoding.UTF8.GetBytes(conversation[i].Text), T0.AddMilliseconds(i));
-        }
-
+        ConversationSplits.Feed(driver, ConversationSplits.Utf8(conversation), splitDelivery: -1, splitAt: 0, ConversationSplits.MillisecondApart);
         return driver;
     }
 
-    private static string Run((StreamDirection Direction, string Text)[] conversation, int splitDelivery, int splitAt, bool multiSegment)
+    private static string Run((StreamDirection Direction, byte[] Bytes)[] conversation, int splitDelivery, int splitAt, bool multiSegment)
     {
         var driver = new ParserDriver(multiSegment: multiSegment);
-        for (int i = 0; i < conversation.Length; i++)
-        {
-            var bytes = Encoding.UTF8.GetBytes(conversation[i].Text);
-            var time = T0.AddMilliseconds(i);
-            if (i == splitDelivery)
-            {
-                driver.Feed(conversation[i].Direction, bytes.AsSpan(0, splitAt), time);
-                driver.Feed(conversation[i].Direction, bytes.AsSpan(splitAt), splitAt == 0 ? time : null);
-            }
-            else
-            {
-                driver.Feed(conversation[i].Direction, bytes, time);
-            }
-        }
-
+        ConversationSplits.Feed(driver, conversation, splitDelivery, splitAt, ConversationSplits.MillisecondApart);
         return Summarise(driver);
     }
 
-    private static string RunByteByByte((StreamDirection Direction, string Text)[] conversation, bool multiSegment)
+    private static string RunByteByByte((StreamDirection Direction, byte[] Bytes)[] conversation, bool multiSegment)
     {
         var driver = new ParserDriver(multiSegment: multiSegment);
-        for (int i = 0; i < conversation.Length; i++)
-        {
-            var bytes = Encoding.UTF8.GetBytes(conversation[i].Text);
-            for (int b = 0; b < bytes.Length; b++)
-            {
-                driver.Feed(conversation[i].Direction, bytes.AsSpan(b, 1), b == 0 ? T0.AddMilliseconds(i) : null);
-            }
-        }
-
+        ConversationSplits.FeedByteByByte(driver, conversation, ConversationSplits.MillisecondApart);
         return Summarise(driver);
     }
 

@@ -1,3 +1,5 @@
+using Ebpf.ProtocolTracing.Parsers.Tests.Http;
+
 namespace Ebpf.ProtocolTracing.Parsers.Tests.Kafka;
 
 /// <summary>However a stream is cut into pieces, the records must be those of the whole delivery.</summary>
@@ -13,11 +15,7 @@ public sealed class KafkaParserSplitTests
     {
         string expected = Run(-1, 0, multiSegment: false);
         Assert.Contains("OffsetFetch", expected, StringComparison.Ordinal);
-        for (int at = 0; at <= Conversation[delivery].Bytes.Length; at++)
-        {
-            string actual = Run(delivery, at, multiSegment: false);
-            Assert.True(expected == actual, $"delivery {delivery} split at {at}\nexpected {expected}\nactual   {actual}");
-        }
+        ConversationSplits.AssertEveryCutGivesTheSame(expected, delivery, Conversation[delivery].Bytes.Length, (cut, at) => Run(cut, at, multiSegment: false));
     }
 
     [Fact]
@@ -32,20 +30,7 @@ public sealed class KafkaParserSplitTests
     private static string Run(int splitDelivery, int splitAt, bool multiSegment)
     {
         var driver = KafkaSamples.Driver(multiSegment: multiSegment);
-        for (int i = 0; i < Conversation.Length; i++)
-        {
-            var (direction, bytes) = Conversation[i];
-            if (i == splitDelivery)
-            {
-                driver.Feed(direction, bytes.AsSpan(0, splitAt));
-                driver.Feed(direction, bytes.AsSpan(splitAt));
-            }
-            else
-            {
-                driver.Feed(direction, bytes);
-            }
-        }
-
+        ConversationSplits.Feed(driver, Conversation, splitDelivery, splitAt);
         Assert.Equal(0, driver.InvalidCount);
         return string.Join("\n", driver.Records().Select(KafkaSamples.Describe));
     }
@@ -53,14 +38,7 @@ public sealed class KafkaParserSplitTests
     private static string RunByteByByte(bool multiSegment)
     {
         var driver = KafkaSamples.Driver(multiSegment: multiSegment);
-        foreach (var (direction, bytes) in Conversation)
-        {
-            for (int i = 0; i < bytes.Length; i++)
-            {
-                driver.Feed(direction, bytes.AsSpan(i, 1));
-            }
-        }
-
+        ConversationSplits.FeedByteByByte(driver, Conversation);
         return string.Join("\n", driver.Records().Select(KafkaSamples.Describe));
     }
 }

@@ -71,19 +71,8 @@ public sealed class MemcachedParserRobustnessTests
             Encoding.ASCII.GetBytes("STORED\r\nVALUE k 0 3\r\nabc\r\nEND\r\nVA 1 O5\r\nx\r\nMN\r\n"),
             MemcachedWire.Binary(false, 0x0a, 2));
         var driver = MemcachedWire.Driver(new MemcachedParserOptions { MaxLineBytes = 1024, MaxPendingCommands = 16, MaxValueBytes = 4096 });
-        for (int round = 0; round < 300; round++)
-        {
-            driver.Feed(StreamDirection.Egress, Mutate(client, random));
-            driver.Feed(StreamDirection.Ingress, Mutate(server, random));
-            if (random.Next(10) == 0)
-            {
-                driver.Gap(random.Next(2) == 0 ? StreamDirection.Egress : StreamDirection.Ingress, random.Next(1, 100));
-            }
-
-            Assert.True(driver.Buffered(StreamDirection.Egress) <= 17 * 1024, "egress buffer unbounded");
-            Assert.True(driver.Buffered(StreamDirection.Ingress) <= 17 * 1024, "ingress buffer unbounded");
-            Assert.True(((MemcachedConnectionParser)driver.Parser).PendingCount <= 16);
-        }
+        MutatedTraffic.FeedRounds(driver, client, server, random, MutatedTraffic.OverwriteOrTruncate, () =>
+            Assert.True(((MemcachedConnectionParser)driver.Parser).PendingCount <= 16));
 
         driver.Complete();
         Assert.Equal(0, ((MemcachedConnectionParser)driver.Parser).PendingCount);
@@ -134,17 +123,5 @@ public sealed class MemcachedParserRobustnessTests
         bad[5] = 7;
         Assert.Equal(0, parser.Infer(bad, StreamDirection.Egress));
         Assert.Equal(0, parser.Infer(MemcachedWire.Binary(true, 0x7f, 1), StreamDirection.Egress));
-    }
-
-    private static byte[] Mutate(byte[] valid, Random random)
-    {
-        var bytes = (byte[])valid.Clone();
-        int changes = random.Next(0, 4);
-        for (int i = 0; i < changes; i++)
-        {
-            bytes[random.Next(bytes.Length)] = (byte)random.Next(256);
-        }
-
-        return random.Next(5) == 0 ? bytes[..random.Next(bytes.Length)] : bytes;
     }
 }

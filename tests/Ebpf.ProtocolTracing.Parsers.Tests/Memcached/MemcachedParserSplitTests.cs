@@ -32,16 +32,7 @@ public sealed class MemcachedParserSplitTests
     public void Every_split_point_gives_the_same_records(string name)
     {
         var conversation = Conversations[name];
-        string expected = Run(conversation, -1, 0, multiSegment: false);
-        Assert.NotEqual(string.Empty, expected);
-        for (int delivery = 0; delivery < conversation.Length; delivery++)
-        {
-            for (int at = 0; at <= conversation[delivery].Bytes.Length; at++)
-            {
-                string actual = Run(conversation, delivery, at, multiSegment: false);
-                Assert.True(expected == actual, $"{name}: delivery {delivery} split at {at}\nexpected {expected}\nactual   {actual}");
-            }
-        }
+        ConversationSplits.AssertEveryCutGivesTheSame(name, conversation, (delivery, at) => Run(conversation, delivery, at, multiSegment: false));
     }
 
     [Theory]
@@ -54,14 +45,7 @@ public sealed class MemcachedParserSplitTests
         foreach (bool multiSegment in new[] { false, true })
         {
             var driver = MemcachedWire.Driver(multiSegment: multiSegment);
-            for (int i = 0; i < conversation.Length; i++)
-            {
-                for (int b = 0; b < conversation[i].Bytes.Length; b++)
-                {
-                    driver.Feed(conversation[i].Direction, conversation[i].Bytes.AsSpan(b, 1), b == 0 ? RecordingParseContext.Epoch.AddMilliseconds(i) : null);
-                }
-            }
-
+            ConversationSplits.FeedByteByByte(driver, conversation, ConversationSplits.MillisecondApart);
             driver.Complete();
             Assert.Equal(expected, driver.DescribeAll());
         }
@@ -72,21 +56,7 @@ public sealed class MemcachedParserSplitTests
     private static string Run((StreamDirection Direction, byte[] Bytes)[] conversation, int splitDelivery, int splitAt, bool multiSegment)
     {
         var driver = MemcachedWire.Driver(multiSegment: multiSegment);
-        for (int i = 0; i < conversation.Length; i++)
-        {
-            var bytes = conversation[i].Bytes;
-            var time = RecordingParseContext.Epoch.AddMilliseconds(i);
-            if (i == splitDelivery)
-            {
-                driver.Feed(conversation[i].Direction, bytes.AsSpan(0, splitAt), time);
-                driver.Feed(conversation[i].Direction, bytes.AsSpan(splitAt));
-            }
-            else
-            {
-                driver.Feed(conversation[i].Direction, bytes, time);
-            }
-        }
-
+        ConversationSplits.Feed(driver, conversation, splitDelivery, splitAt, ConversationSplits.MillisecondApart);
         driver.Complete();
         Assert.Equal(0, driver.InvalidCount);
         return driver.DescribeAll();

@@ -1,4 +1,3 @@
-using System.Text;
 using Ebpf.ProtocolTracing.Parsers.Tests.Http;
 
 namespace Ebpf.ProtocolTracing.Parsers.Tests.Nats;
@@ -33,67 +32,34 @@ public sealed class NatsParserSplitTests
     [MemberData(nameof(ConversationNames))]
     public void Every_split_point_gives_the_same_records(string name)
     {
-        var conversation = Conversations[name];
-        string expected = Run(conversation, -1, 0, multiSegment: false);
-        Assert.NotEqual(string.Empty, expected);
-        for (int delivery = 0; delivery < conversation.Length; delivery++)
-        {
-            int length = Encoding.UTF8.GetByteCount(conversation[delivery].Text);
-            for (int at = 0; at <= length; at++)
-            {
-                string actual = Run(conversation, delivery, at, multiSegment: false);
-                Assert.True(expected == actual, $"{name}: delivery {delivery} split at {at}\nexpected {expected}\nactual   {actual}");
-            }
-        }
+        var conversation = ConversationSplits.Utf8(Conversations[name]);
+        ConversationSplits.AssertEveryCutGivesTheSame(name, conversation, (delivery, at) => Run(conversation, delivery, at, multiSegment: false));
     }
 
     [Theory]
     [MemberData(nameof(ConversationNames))]
     public void One_byte_at_a_time_and_multi_segment_give_the_same_records(string name)
     {
-        var conversation = Conversations[name];
+        var conversation = ConversationSplits.Utf8(Conversations[name]);
         string expected = Run(conversation, -1, 0, multiSegment: false);
         Assert.Equal(expected, Run(conversation, -1, 0, multiSegment: true));
         Assert.Equal(expected, RunByteByByte(conversation, multiSegment: false));
         Assert.Equal(expected, RunByteByByte(conversation, multiSegment: true));
     }
 
-    private static string Run((StreamDirection Direction, string Text)[] conversation, int splitDelivery, int splitAt, bool multiSegment)
+    private static string Run((StreamDirection Direction, byte[] Bytes)[] conversation, int splitDelivery, int splitAt, bool multiSegment)
     {
         var driver = NatsWire.Driver(multiSegment: multiSegment);
-        for (int i = 0; i < conversation.Length; i++)
-        {
-            var bytes = Encoding.UTF8.GetBytes(conversation[i].Text);
-            var time = RecordingParseContext.Epoch.AddMilliseconds(i);
-            if (i == splitDelivery)
-            {
-                driver.Feed(conversation[i].Direction, bytes.AsSpan(0, splitAt), time);
-                driver.Feed(conversation[i].Direction, bytes.AsSpan(splitAt));
-            }
-            else
-            {
-                driver.Feed(conversation[i].Direction, bytes, time);
-            }
-        }
-
+        ConversationSplits.Feed(driver, conversation, splitDelivery, splitAt, ConversationSplits.MillisecondApart);
         driver.Complete();
         Assert.Equal(0, driver.InvalidCount);
         return driver.DescribeAll();
     }
 
-    private static string RunByteByByte((StreamDirection Direction, string Text)[] conversation, bool multiSegment)
+    private static string RunByteByByte((StreamDirection Direction, byte[] Bytes)[] conversation, bool multiSegment)
     {
         var driver = NatsWire.Driver(multiSegment: multiSegment);
-        for (int i = 0; i < conversation.Length; i++)
-        {
-            var bytes = Encoding.UTF8.GetBytes(conversation[i].Text);
-            var time = RecordingParseContext.Epoch.AddMilliseconds(i);
-            for (int b = 0; b < bytes.Length; b++)
-            {
-                driver.Feed(conversation[i].Direction, bytes.AsSpan(b, 1), b == 0 ? time : null);
-            }
-        }
-
+        ConversationSplits.FeedByteByByte(driver, conversation, ConversationSplits.MillisecondApart);
         driver.Complete();
         return driver.DescribeAll();
     }

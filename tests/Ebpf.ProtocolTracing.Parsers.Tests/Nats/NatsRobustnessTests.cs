@@ -1,5 +1,6 @@
 using System.Text;
 using Ebpf.ProtocolTracing.Nats;
+using Ebpf.ProtocolTracing.Parsers.Tests.Http;
 
 namespace Ebpf.ProtocolTracing.Parsers.Tests.Nats;
 
@@ -18,21 +19,12 @@ public sealed class NatsRobustnessTests
         var server = Encoding.ASCII.GetBytes(NatsWire.Info + "+OK\r\nPONG\r\n" + NatsWire.Msg("a", "1", "xyz") + "-ERR 'x'\r\n");
         var options = new NatsParserOptions { MaxLineBytes = 1024, MaxPendingOperations = 16, MaxSubscriptions = 8, MaxMessageBytes = 4096 };
         var driver = NatsWire.Driver(options);
-        for (int round = 0; round < 300; round++)
+        MutatedTraffic.FeedRounds(driver, client, server, random, MutatedTraffic.OverwriteOrTruncate, () =>
         {
-            driver.Feed(StreamDirection.Egress, Mutate(client, random));
-            driver.Feed(StreamDirection.Ingress, Mutate(server, random));
-            if (random.Next(10) == 0)
-            {
-                driver.Gap(random.Next(2) == 0 ? StreamDirection.Egress : StreamDirection.Ingress, random.Next(1, 100));
-            }
-
-            Assert.True(driver.Buffered(StreamDirection.Egress) <= 17 * 1024, "egress buffer unbounded");
-            Assert.True(driver.Buffered(StreamDirection.Ingress) <= 17 * 1024, "ingress buffer unbounded");
             var parser = (NatsConnectionParser)driver.Parser;
             Assert.True(parser.PendingCount <= 3 * 16, $"pending {parser.PendingCount}");
             Assert.True(parser.SubscriptionCount <= 8, $"subscriptions {parser.SubscriptionCount}");
-        }
+        });
 
         driver.Complete();
         Assert.Equal(0, ((NatsConnectionParser)driver.Parser).PendingCount);
@@ -90,16 +82,4 @@ public sealed class NatsRobustnessTests
     [InlineData("CONNECT example.com:443 HTTP/1.1\r\n", 0)]
     public void Inference_scores(string head, int expected) =>
         Assert.Equal(expected, new NatsParser().Infer(Encoding.ASCII.GetBytes(head), StreamDirection.Egress));
-
-    private static byte[] Mutate(byte[] valid, Random random)
-    {
-        var bytes = (byte[])valid.Clone();
-        int changes = random.Next(0, 4);
-        for (int i = 0; i < changes; i++)
-        {
-            bytes[random.Next(bytes.Length)] = (byte)random.Next(256);
-        }
-
-        return random.Next(5) == 0 ? bytes[..random.Next(bytes.Length)] : bytes;
-    }
 }

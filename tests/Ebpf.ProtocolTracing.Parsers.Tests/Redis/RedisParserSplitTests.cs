@@ -1,4 +1,3 @@
-using System.Text;
 using Ebpf.ProtocolTracing.Parsers.Tests.Http;
 
 namespace Ebpf.ProtocolTracing.Parsers.Tests.Redis;
@@ -37,64 +36,34 @@ public sealed class RedisParserSplitTests
     [MemberData(nameof(ConversationNames))]
     public void EverySplitPoint_GivesTheSameRecords(string name)
     {
-        var conversation = Conversations[name];
-        string expected = Run(conversation, -1, 0, multiSegment: false);
-        Assert.NotEqual(string.Empty, expected);
-        for (int delivery = 0; delivery < conversation.Length; delivery++)
-        {
-            int length = Encoding.UTF8.GetByteCount(conversation[delivery].Text);
-            for (int at = 0; at <= length; at++)
-            {
-                string actual = Run(conversation, delivery, at, multiSegment: false);
-                Assert.True(expected == actual, $"{name}: delivery {delivery} split at {at}\nexpected {expected}\nactual   {actual}");
-            }
-        }
+        var conversation = ConversationSplits.Utf8(Conversations[name]);
+        ConversationSplits.AssertEveryCutGivesTheSame(name, conversation, (delivery, at) => Run(conversation, delivery, at, multiSegment: false));
     }
 
     [Theory]
     [MemberData(nameof(ConversationNames))]
     public void OneByteAtATime_AndMultiSegment_GiveTheSameRecords(string name)
     {
-        var conversation = Conversations[name];
+        var conversation = ConversationSplits.Utf8(Conversations[name]);
         string expected = Run(conversation, -1, 0, multiSegment: false);
         Assert.Equal(expected, Run(conversation, -1, 0, multiSegment: true));
         Assert.Equal(expected, RunByteByByte(conversation, multiSegment: false));
         Assert.Equal(expected, RunByteByByte(conversation, multiSegment: true));
     }
 
-    private static string Run((StreamDirection Direction, string Text)[] conversation, int splitDelivery, int splitAt, bool multiSegment)
+    private static string Run((StreamDirection Direction, byte[] Bytes)[] conversation, int splitDelivery, int splitAt, bool multiSegment)
     {
         var driver = Resp.Driver(multiSegment: multiSegment);
-        for (int i = 0; i < conversation.Length; i++)
-        {
-            var bytes = Encoding.UTF8.GetBytes(conversation[i].Text);
-            if (i == splitDelivery)
-            {
-                driver.Feed(conversation[i].Direction, bytes.AsSpan(0, splitAt));
-                driver.Feed(conversation[i].Direction, bytes.AsSpan(splitAt));
-            }
-            else
-            {
-                driver.Feed(conversation[i].Direction, bytes);
-            }
-        }
-
+        ConversationSplits.Feed(driver, conversation, splitDelivery, splitAt);
         driver.Complete();
         Assert.Equal(0, driver.InvalidCount);
         return driver.DescribeAll();
     }
 
-    private static string RunByteByByte((StreamDirection Direction, string Text)[] conversation, bool multiSegment)
+    private static string RunByteByByte((StreamDirection Direction, byte[] Bytes)[] conversation, bool multiSegment)
     {
         var driver = Resp.Driver(multiSegment: multiSegment);
-        foreach (var (direction, text) in conversation)
-        {
-            foreach (byte b in Encoding.UTF8.GetBytes(text))
-            {
-                driver.Feed(direction, [b]);
-            }
-        }
-
+        ConversationSplits.FeedByteByByte(driver, conversation);
         driver.Complete();
         return driver.DescribeAll();
     }

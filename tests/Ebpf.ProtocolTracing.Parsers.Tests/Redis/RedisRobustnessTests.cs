@@ -1,4 +1,5 @@
 using System.Text;
+using Ebpf.ProtocolTracing.Parsers.Tests.Http;
 using Ebpf.ProtocolTracing.Redis;
 
 namespace Ebpf.ProtocolTracing.Parsers.Tests.Redis;
@@ -17,20 +18,7 @@ public sealed class RedisRobustnessTests
         var valid = Encoding.ASCII.GetBytes(Resp.Command("SET", "k", "v") + Resp.Command("GET", "k"));
         var replies = Encoding.ASCII.GetBytes("+OK\r\n$1\r\nv\r\n*2\r\n%1\r\n:1\r\n:2\r\n>1\r\n_\r\n");
         var driver = Resp.Driver(new RedisParserOptions { MaxLineBytes = 1024, MaxPendingCommands = 16 });
-        for (int round = 0; round < 300; round++)
-        {
-            var egress = Mutate(valid, random);
-            var ingress = Mutate(replies, random);
-            driver.Feed(StreamDirection.Egress, egress);
-            driver.Feed(StreamDirection.Ingress, ingress);
-            if (random.Next(10) == 0)
-            {
-                driver.Gap(random.Next(2) == 0 ? StreamDirection.Egress : StreamDirection.Ingress, random.Next(1, 100));
-            }
-
-            Assert.True(driver.Buffered(StreamDirection.Egress) <= 17 * 1024, "egress buffer unbounded");
-            Assert.True(driver.Buffered(StreamDirection.Ingress) <= 17 * 1024, "ingress buffer unbounded");
-        }
+        MutatedTraffic.FeedRounds(driver, valid, replies, random, MutatedTraffic.OverwriteOrTruncate);
 
         driver.Complete();
         Assert.True(((RedisConnectionParser)driver.Parser).PendingCommandCount == 0);
@@ -81,17 +69,5 @@ public sealed class RedisRobustnessTests
     public void Inference_scores_commands_above_replies_and_rejects_other_protocols(string text, int score)
     {
         Assert.Equal(score, new RedisParser().Infer(Encoding.ASCII.GetBytes(text), StreamDirection.Egress));
-    }
-
-    private static byte[] Mutate(byte[] source, Random random)
-    {
-        var bytes = (byte[])source.Clone();
-        int changes = random.Next(0, 4);
-        for (int i = 0; i < changes; i++)
-        {
-            bytes[random.Next(bytes.Length)] = (byte)random.Next(256);
-        }
-
-        return random.Next(5) == 0 ? bytes[..random.Next(bytes.Length)] : bytes;
     }
 }

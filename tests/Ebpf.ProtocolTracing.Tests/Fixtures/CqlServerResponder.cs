@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.IO.Pipelines;
-using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
@@ -31,10 +30,7 @@ internal sealed class CqlServerResponder : IAsyncDisposable
         Query = 0x07, Result = 0x08, Prepare = 0x09, Execute = 0x0A, Register = 0x0B, Batch = 0x0D, AuthResponse = 0x0F,
         AuthSuccess = 0x10;
 
-    private readonly TcpListener _listener;
-    private readonly CancellationTokenSource _stop = new();
-    private readonly Task _accepting;
-    private readonly List<Task> _connections = [];
+    private readonly LoopbackResponderListener _listener;
     private readonly List<CqlRequestSeen> _seen = [];
     private readonly Dictionary<string, string> _prepared = [];
 
@@ -42,13 +38,10 @@ internal sealed class CqlServerResponder : IAsyncDisposable
     {
         User = user;
         Password = password;
-        _listener = new TcpListener(IPAddress.Loopback, 0);
-        _listener.Start();
-        Port = ((IPEndPoint)_listener.LocalEndpoint).Port;
-        _accepting = Task.Run(AcceptAsync);
+        _listener = new LoopbackResponderListener(ServeAsync);
     }
 
-    public int Port { get; }
+    public int Port => _listener.Port;
 
     public string User { get; }
 
@@ -71,44 +64,10 @@ internal sealed class CqlServerResponder : IAsyncDisposable
 
     public static CqlServerResponder Start(string user, string password) => new(user, password);
 
-    public async ValueTask DisposeAsync()
-    {
-        await _stop.CancelAsync();
-        _listener.Stop();
-        await _accepting.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        Task[] connections;
-        lock (_connections)
-        {
-            connections = [.. _connections];
-        }
-
-        await Task.WhenAll(connections).WaitAsync(TestTimeouts.Process).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        _stop.Dispose();
-    }
-
-    private async Task AcceptAsync()
-    {
-        while (!_stop.IsCancellationRequested)
-        {
-            TcpClient client;
-            try
-            {
-                client = await _listener.AcceptTcpClientAsync(_stop.Token);
-            }
-            catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
-            {
-                return;
-            }
-
-            lock (_connections)
-            {
-                _connections.Add(Task.Run(() => ServeAsync(client)));
-            }
-        }
-    }
+    public ValueTask DisposeAsync() => _listener.DisposeAsync();
 
     /// <summary>Reads whatever the socket has (as a server would, not one header at a time) and answers each whole frame.</summary>
-    private async Task ServeAsync(TcpClient client)
+    private async Task ServeAsync(TcpClient client, CancellationToken stopping)
     {
         using (client)
         {
@@ -116,15 +75,15 @@ internal sealed class CqlServerResponder : IAsyncDisposable
             var input = PipeReader.Create(stream);
             try
             {
-                while (!_stop.IsCancellationRequested)
+                while (!stopping.IsCancellationRequested)
                 {
-                    var read = await input.ReadAsync(_stop.Token);
+                    var read = await input.ReadAsync(stopping);
                     var buffer = read.Buffer;
                     bool close = false;
                     while (!close && TryTakeFrame(ref buffer, out var header, out var body))
                     {
                         var (response, closeAfter) = Answer(header, body);
-                        await stream.WriteAsync(response, _stop.Token);
+                        await stream.WriteAsync(response, stopping);
                         close = closeAfter;
                     }
 

@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
@@ -22,23 +21,17 @@ internal sealed class KafkaBrokerResponder : IAsyncDisposable
     private const short FetchKey = 1;
     private const short FindCoordinatorKey = 10;
 
-    private readonly TcpListener _listener;
-    private readonly CancellationTokenSource _stop = new();
-    private readonly Task _accepting;
-    private readonly List<Task> _connections = [];
+    private readonly LoopbackResponderListener _listener;
     private readonly List<int> _codecs = [];
     private long _nextOffset;
 
     private KafkaBrokerResponder(string topic)
     {
         Topic = topic;
-        _listener = new TcpListener(IPAddress.Loopback, 0);
-        _listener.Start();
-        Port = ((IPEndPoint)_listener.LocalEndpoint).Port;
-        _accepting = Task.Run(AcceptAsync);
+        _listener = new LoopbackResponderListener(ServeAsync);
     }
 
-    public int Port { get; }
+    public int Port => _listener.Port;
 
     public string Topic { get; }
 
@@ -61,43 +54,9 @@ internal sealed class KafkaBrokerResponder : IAsyncDisposable
 
     public static KafkaBrokerResponder Start(string topic) => new(topic);
 
-    public async ValueTask DisposeAsync()
-    {
-        await _stop.CancelAsync();
-        _listener.Stop();
-        await _accepting.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        Task[] connections;
-        lock (_connections)
-        {
-            connections = [.. _connections];
-        }
+    public ValueTask DisposeAsync() => _listener.DisposeAsync();
 
-        await Task.WhenAll(connections).WaitAsync(TestTimeouts.Process).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        _stop.Dispose();
-    }
-
-    private async Task AcceptAsync()
-    {
-        while (!_stop.IsCancellationRequested)
-        {
-            TcpClient client;
-            try
-            {
-                client = await _listener.AcceptTcpClientAsync(_stop.Token);
-            }
-            catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
-            {
-                return;
-            }
-
-            lock (_connections)
-            {
-                _connections.Add(Task.Run(() => ServeAsync(client)));
-            }
-        }
-    }
-
-    private async Task ServeAsync(TcpClient client)
+    private async Task ServeAsync(TcpClient client, CancellationToken stopping)
     {
         using (client)
         {
@@ -105,18 +64,18 @@ internal sealed class KafkaBrokerResponder : IAsyncDisposable
             var size = new byte[4];
             try
             {
-                while (!_stop.IsCancellationRequested)
+                while (!stopping.IsCancellationRequested)
                 {
-                    await stream.ReadExactlyAsync(size, _stop.Token);
+                    await stream.ReadExactlyAsync(size, stopping);
                     var request = new byte[BinaryPrimitives.ReadInt32BigEndian(size)];
-                    await stream.ReadExactlyAsync(request, _stop.Token);
+                    await stream.ReadExactlyAsync(request, stopping);
                     var response = Answer(request);
                     if (response is null)
                     {
                         continue;
                     }
 
-                    await stream.WriteAsync(response, _stop.Token);
+                    await stream.WriteAsync(response, stopping);
                 }
             }
             catch (Exception e) when (e is OperationCanceledException or IOException or EndOfStreamException or ObjectDisposedException or NotSupportedException)

@@ -10,14 +10,17 @@ namespace Ebpf.ProtocolTracing;
 /// <remarks>
 /// Every member but <see cref="Subscribe"/>, <see cref="Reader"/> and <see cref="Dropped"/> runs on the
 /// tracker's thread. Nothing is kept until someone subscribes, so an unread stream costs nothing.
-/// Memory is bounded by the tracker's connection limit plus the channel capacity.
+/// Every tracked connection reports in the same tick, so the queue may hold one whole interval's reports
+/// even when that is more than the configured capacity: a reader that keeps up loses nothing however
+/// many connections there are, and one that falls an interval behind loses the newest. Memory is
+/// bounded by the tracker's connection limit (or the capacity, if larger) plus the pending closes.
 /// </remarks>
 internal sealed class ConnectionStatsCollector
 {
     private readonly Channel<ConnectionStats> _channel;
     private readonly long _intervalTicks;
     private readonly TimeProvider _time;
-    private readonly int _maxPendingClosed;
+    private readonly int _capacity;
 
     // What was last reported per connection, to compute interval deltas and tell new connections apart.
     private readonly Dictionary<(ConnectionId Id, bool Encrypted), (ulong Sent, ulong Received)> _reported = new();
@@ -28,6 +31,9 @@ internal sealed class ConnectionStatsCollector
     private DateTimeOffset _intervalStart;
     private long _nextTimestamp;
 
+    // Reports this tick may still queue; the reader only ever frees more, so the estimate is safe.
+    private int _room;
+
     /// <summary>Creates a collector.</summary>
     /// <param name="interval">How often to report.</param>
     /// <param name="capacity">Statistics held for a slow reader.</param>
@@ -36,12 +42,13 @@ internal sealed class ConnectionStatsCollector
     {
         _intervalTicks = (long)(interval.TotalSeconds * time.TimestampFrequency);
         _time = time;
-        _maxPendingClosed = capacity;
-        _channel = Channel.CreateBounded<ConnectionStats>(new BoundedChannelOptions(capacity)
+        _capacity = capacity;
+
+        // Unbounded only in type: Write admits at most the room the current tick allows.
+        _channel = Channel.CreateUnbounded<ConnectionStats>(new UnboundedChannelOptions
         {
             SingleWriter = true,
             SingleReader = false,
-            FullMode = BoundedChannelFullMode.Wait,
             AllowSynchronousContinuations = false,
         });
     }
@@ -65,7 +72,7 @@ internal sealed class ConnectionStatsCollector
             return;
         }
 
-        if (_closed.Count >= _maxPendingClosed)
+        if (_closed.Count >= _capacity)
         {
             Interlocked.Increment(ref _dropped);
             return;
@@ -97,6 +104,8 @@ internal sealed class ConnectionStatsCollector
 
         _nextTimestamp = now + _intervalTicks;
         var end = _time.GetUtcNow();
+        var reports = tracker.ConnectionCount + _closed.Count;
+        _room = Math.Max(_capacity, reports) - _channel.Reader.Count;
         HashSet<ConnectionId>? encrypted = null;
         foreach (var snapshot in tracker.SnapshotConnections())
         {
@@ -133,6 +142,7 @@ internal sealed class ConnectionStatsCollector
         if (_subscribed && _intervalStart != default)
         {
             var end = _time.GetUtcNow();
+            _room = Math.Max(_capacity, _closed.Count) - _channel.Reader.Count;
             foreach (var closed in _closed)
             {
                 Write(closed with { IntervalEnd = end });
@@ -160,9 +170,12 @@ internal sealed class ConnectionStatsCollector
 
     private void Write(ConnectionStats stats)
     {
-        if (!_channel.Writer.TryWrite(stats))
+        if (_room <= 0 || !_channel.Writer.TryWrite(stats))
         {
             Interlocked.Increment(ref _dropped);
+            return;
         }
+
+        _room--;
     }
 }

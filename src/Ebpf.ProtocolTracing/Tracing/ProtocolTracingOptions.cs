@@ -63,6 +63,10 @@ public sealed class ProtocolTracingOptions
     /// </summary>
     public TimeSpan ConnectionStatsInterval { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Connection statistics held for a slow reader; beyond this they are dropped and counted. Default 10,000.</summary>
+    /// <summary>
+    /// Connection statistics held for a slow reader; beyond this they are dropped and counted. One
+    /// interval's reports of every tracked connection are always held, even when there are more
+    /// connections than this, so a reader that keeps up loses none. Default 10,000.
+    /// </summary>
     public int ConnectionStatsBufferCapacity { get; set; } = 10_000;
 }

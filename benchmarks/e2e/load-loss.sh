@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Loss at sustained load: wrk → nginx (HTTP, loopback) paced to a target rate by paced.lua (each of
 # the connections waits a fixed time after every response), with the tracer (benchmarks/e2e/TracerHost,
-# default options: 16 MiB ring buffer, 8 KiB captured per event, 4 events per syscall, a record buffer
+# default options: 4 MiB ring buffer, 8 KiB captured per event, 4 events per syscall, a record buffer
 # of 100,000) tracing nginx's processes. First TARGET requests/s for SECONDS (default 20,000 for 60 s);
 # every counter of loss — events the kernel could not put in the ring buffer, records dropped because
 # the reader fell behind, connection statistics dropped, bytes over memory caps, gap bytes — must be 0.
@@ -63,7 +63,7 @@ echo "tracer: ${tracer_cmd[*]} ${pid_args[*]:-(every process)}; $connections wrk
 echo "== $target requests/s for $seconds s, default buffers"
 run "$target" "$seconds"
 echo
-echo "== rising rates, $step_seconds s each, default buffers (16 MiB ring buffer)"
+echo "== rising rates, $step_seconds s each, default buffers (4 MiB ring buffer)"
 for rate in "${step_rates[@]}"; do
 	run "$rate" "$step_seconds"
 done

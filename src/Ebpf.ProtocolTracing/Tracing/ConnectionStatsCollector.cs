@@ -34,6 +34,10 @@ internal sealed class ConnectionStatsCollector
     // Reports this tick may still queue; the reader only ever frees more, so the estimate is safe.
     private int _room;
 
+    // Closes held until the next report: at least as many as connections were tracked in the interval,
+    // so that all of them closing at once (a client or a server going away) loses none.
+    private int _closedLimit;
+
     /// <summary>Creates a collector.</summary>
     /// <param name="interval">How often to report.</param>
     /// <param name="capacity">Statistics held for a slow reader.</param>
@@ -43,6 +47,7 @@ internal sealed class ConnectionStatsCollector
         _intervalTicks = (long)(interval.TotalSeconds * time.TimestampFrequency);
         _time = time;
         _capacity = capacity;
+        _closedLimit = capacity;
 
         // Unbounded only in type: Write admits at most the room the current tick allows.
         _channel = Channel.CreateUnbounded<ConnectionStats>(new UnboundedChannelOptions
@@ -72,7 +77,7 @@ internal sealed class ConnectionStatsCollector
             return;
         }
 
-        if (_closed.Count >= _capacity)
+        if (_closed.Count >= _closedLimit)
         {
             Interlocked.Increment(ref _dropped);
             return;
@@ -89,6 +94,7 @@ internal sealed class ConnectionStatsCollector
             return;
         }
 
+        _closedLimit = Math.Max(_closedLimit, tracker.ConnectionCount);
         var now = _time.GetTimestamp();
         if (_intervalStart == default)
         {
@@ -132,6 +138,7 @@ internal sealed class ConnectionStatsCollector
         }
 
         _closed.Clear();
+        _closedLimit = Math.Max(_capacity, tracker.ConnectionCount);
 
         _intervalStart = end;
     }

@@ -56,6 +56,22 @@ public sealed class ConnectionStatsBurstTests
     }
 
     [Fact]
+    public void More_connections_than_the_capacity_all_closing_in_one_interval_all_report_their_close()
+    {
+        Assert.Equal(Connections, ReadInterval().Count);
+        for (var fd = 1; fd <= Connections; fd++)
+        {
+            _harness.Close(TrackerHarness.Id(fd: fd), T0 + 1_000, bytesSent: 0, bytesReceived: 0);
+        }
+
+        _harness.Tracker.Tick(T0 + 1_000_000_000);
+        var stats = ReadInterval();
+
+        Assert.Equal(Connections, stats.Count(s => s.Closed));
+        Assert.Equal(0UL, _collector.Dropped);
+    }
+
+    [Fact]
     public void A_reader_an_interval_behind_loses_the_newest_reports_not_unbounded_memory()
     {
         EndInterval();

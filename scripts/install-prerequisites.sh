@@ -4,7 +4,8 @@
 # Idempotent and quick when everything is already there. Run as root.
 set -euo pipefail
 
-packages=(clang llvm bpftool libbpf-dev libbpf1 nginx curl postgresql postgresql-client mariadb-server mariadb-client redis-server redis-tools python3-grpcio python3-protobuf nats-server memcached netcat-openbsd dnsmasq-base dnsutils libcap2-bin kcat rabbitmq-server amqp-tools golang-go)
+packages=(clang llvm bpftool libbpf-dev libbpf1 nginx curl postgresql postgresql-client mariadb-server mariadb-client redis-server redis-tools python3-grpcio python3-protobuf nats-server memcached netcat-openbsd dnsmasq-base dnsutils libcap2-bin kcat rabbitmq-server amqp-tools golang-go nodejs)
+# nodejs (with npm): the Cassandra tests install the DataStax Node.js driver (node 20+) with npm.
 tracefs=/sys/kernel/tracing
 
 say() { printf 'install-prerequisites: %s\n' "$*"; }
@@ -68,6 +69,10 @@ fi
 
 if [[ ! -r /sys/kernel/btf/vmlinux ]]; then
     say "warning: /sys/kernel/btf/vmlinux is missing: this kernel has no BTF (CONFIG_DEBUG_INFO_BTF), so the BPF programs cannot be built or loaded" >&2
+fi
+
+if ! command -v npm >/dev/null 2>&1; then
+    say "warning: npm is missing (this nodejs package does not carry it): apt-get install npm, or a node 20+ build that includes npm, for the Cassandra tests" >&2
 fi
 
 if ! command -v dotnet >/dev/null 2>&1 && [[ ! -x /usr/share/dotnet/dotnet ]] && [[ ! -x "${DOTNET_ROOT:-/nonexistent}/dotnet" ]]; then

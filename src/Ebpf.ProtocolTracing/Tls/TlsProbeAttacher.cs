@@ -49,16 +49,13 @@ internal sealed partial class TlsProbeAttacher : IDisposable
     public bool Attach(TlsProbeTarget target)
     {
         var attached = 0;
-        foreach (var (function, symbol) in target.Functions)
+        foreach (var site in target.Sites)
         {
-            if (!OpenSslFunctions.Probes.TryGetValue(function, out var probe))
-            {
-                continue;
-            }
+            var probe = site.Probe;
 
             // The return probe first: an entry without its return would leave a stale call behind.
-            if ((probe.ReturnProgram is null || TryAttach(programs[probe.ReturnProgram], target, symbol, returnProbe: true))
-                && TryAttach(programs[probe.EntryProgram], target, symbol, returnProbe: false))
+            if ((probe.ReturnProgram is null || TryAttach(programs[probe.ReturnProgram], target, site, returnProbe: true))
+                && TryAttach(programs[probe.EntryProgram], target, site, returnProbe: false))
             {
                 attached++;
             }
@@ -94,13 +91,13 @@ internal sealed partial class TlsProbeAttacher : IDisposable
         }
     }
 
-    private bool TryAttach(BpfProgram program, TlsProbeTarget target, FunctionSymbol symbol, bool returnProbe)
+    private bool TryAttach(BpfProgram program, TlsProbeTarget target, TlsProbeSite site, bool returnProbe)
     {
         using var warnings = LibBpfLog.CaptureWarnings();
-        var errno = program.TryAttachUprobe(target.OpenPath, symbol.FileOffset, returnProbe, pid: -1, out var link);
+        var errno = program.TryAttachUprobe(target.OpenPath, site.FileOffset, returnProbe, pid: -1, out var link);
         if (errno != 0)
         {
-            LogAttachFailed(logger, symbol.Name, target.OpenPath, NativeError.Describe(errno), warnings.Tail(5));
+            LogAttachFailed(logger, site.Name, target.OpenPath, NativeError.Describe(errno), warnings.Tail(5));
             return false;
         }
 
@@ -112,8 +109,8 @@ internal sealed partial class TlsProbeAttacher : IDisposable
         return true;
     }
 
-    [LoggerMessage(EventId = 40, Level = LogLevel.Information, Message = "TLS probes attached to {Path} ({FunctionCount} functions)")]
-    private static partial void LogAttached(ILogger logger, string path, int functionCount);
+    [LoggerMessage(EventId = 40, Level = LogLevel.Information, Message = "TLS probes attached to {Path} ({SiteCount} probe sites)")]
+    private static partial void LogAttached(ILogger logger, string path, int siteCount);
 
     [LoggerMessage(EventId = 41, Level = LogLevel.Warning, Message = "Could not attach a TLS probe to {Function} in {Path} ({Error}); its plaintext is not captured. {LibBpfLog}")]
     private static partial void LogAttachFailed(ILogger logger, string function, string path, string error, string libBpfLog);

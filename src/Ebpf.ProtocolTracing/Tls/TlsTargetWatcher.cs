@@ -252,7 +252,7 @@ internal sealed partial class TlsTargetWatcher : IDisposable
         }
 
         var functions = OpenSslFunctions.Find(elf);
-        var attached = functions.Count > 0 && attacher.Attach(new TlsProbeTarget(file, openPath, functions));
+        var attached = functions.Count > 0 && attacher.Attach(new TlsProbeTarget(file, openPath, OpenSslProbePlacement.Place(elf, functions)));
         // A Go program carries its own TLS (crypto/tls) in the executable.
         attached |= pid is not null && InspectGo(elf, file, openPath);
         if (attached)

@@ -29,6 +29,43 @@ public sealed class TlsTargetDiscoveryTests
     }
 
     [Fact]
+    public async Task Read_and_write_probes_of_the_system_libssl_sit_where_objdump_shows_their_calls_going()
+    {
+        using var elf = ElfFile.TryOpen(SystemLibSsl);
+        Assert.NotNull(elf);
+        var found = OpenSslFunctions.Find(elf);
+        var sites = OpenSslProbePlacement.Place(elf, found);
+
+        foreach (var (plain, ex, exEntry) in new[] { ("SSL_read", "SSL_read_ex", "tls_read_ex_enter"), ("SSL_write", "SSL_write_ex", "tls_write_ex_enter") })
+        {
+            var symbol = found[plain];
+            var objdump = await ProcessRun.RunAsync(
+                "objdump",
+                ["-d", "--no-show-raw-insn", $"--start-address=0x{symbol.Address:x}", $"--stop-address=0x{symbol.Address + symbol.Size:x}", SystemLibSsl],
+                TestTimeouts.Process);
+            Assert.Equal(0, objdump.ExitCode);
+            var instructions = objdump.StandardOutput.Split('\n').Where(l => l.Contains(":\t", StringComparison.Ordinal)).ToList();
+            var firstInstruction = instructions[0].Split('\t')[1];
+            if (firstInstruction.StartsWith("push", StringComparison.Ordinal))
+            {
+                // A build with frame pointers: the kernel emulates the first instruction, the wrappers keep their probes.
+                Assert.Contains(sites, s => s.Name == plain && s.FileOffset == symbol.FileOffset);
+                continue;
+            }
+
+            // Debian's build: the first call of the wrapper is the body both wrappers share.
+            var call = instructions.First(l => l.Split('\t')[1].StartsWith("call", StringComparison.Ordinal)).Split('\t')[1];
+            var body = ulong.Parse(call.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+            var site = Assert.Single(sites, s => s.Name.StartsWith(plain + " and " + ex, StringComparison.Ordinal));
+            Assert.Equal(elf.AddressToFileOffset(body), site.FileOffset);
+            Assert.Equal(exEntry, site.Probe.EntryProgram);
+            Assert.DoesNotContain(sites, s => s.Name == plain || s.Name == ex);
+        }
+
+        Assert.Contains(sites, s => s.Name == "SSL_set_bio");
+    }
+
+    [Fact]
     public void The_dotnet_openssl_shim_of_this_runtime_is_a_target_with_its_bio_functions()
     {
         var shim = Path.Combine(System.Runtime.InteropServices.RuntimeEnvironment.GetRuntimeDirectory(), OpenSslFunctions.DotNetShimFileName);

@@ -11,7 +11,7 @@ namespace Ebpf.ProtocolTracing.Http;
 /// On <see cref="ParseStatus.Invalid"/> the consumed position is one byte past the start of the bad
 /// message, so a resync never finds the same bad start again.
 /// </remarks>
-internal sealed class HttpConnectionParser : IConnectionParser
+internal sealed class HttpConnectionParser : IConnectionParser, IIdleTrimmableConnectionParser
 {
     /// <summary>Longest chunk-size line (size and extensions) accepted.</summary>
     private const int MaxChunkSizeLine = 4096;
@@ -19,7 +19,8 @@ internal sealed class HttpConnectionParser : IConnectionParser
     private readonly IParseContext _context;
     private readonly HttpParserOptions _options;
     private readonly HttpExchangeMatcher _matcher;
-    private readonly HttpStreamState[] _streams = [new(), new()];
+    private readonly HttpStreamState _egress = new();
+    private readonly HttpStreamState _ingress = new();
     private bool _stopped;
 
     public HttpConnectionParser(IParseContext context, HttpParserOptions options)
@@ -46,7 +47,7 @@ internal sealed class HttpConnectionParser : IConnectionParser
             return ParseStatus.Stop;
         }
 
-        var stream = _streams[(int)direction];
+        var stream = StreamOf(direction);
         long offset = 0;
         var status = ParseStatus.Continue;
         while (status == ParseStatus.Continue)
@@ -270,7 +271,7 @@ internal sealed class HttpConnectionParser : IConnectionParser
     private HttpMessage NewMessage(StreamDirection direction, HttpStreamState stream, in ReadOnlySequence<byte> head)
     {
         var message = new HttpMessage(stream.Scanner.Kind, _context.TimeAt(direction, stream.MessageStart), _options.MaxBodyBytes);
-        HttpHeadReader.Read(message, head, stream.Scanner, _options.ActiveSecretHeaders, stream.Strings);
+        HttpHeadReader.Read(message, head, stream.Scanner, _options.ActiveSecretHeaders, stream.Strings ??= new());
         return message;
     }
 
@@ -496,7 +497,7 @@ internal sealed class HttpConnectionParser : IConnectionParser
             return true;
         }
 
-        var stream = _streams[(int)direction];
+        var stream = StreamOf(direction);
         switch (stream.Phase)
         {
             case HttpStreamPhase.UntilClose:
@@ -556,25 +557,37 @@ internal sealed class HttpConnectionParser : IConnectionParser
 
     public void Complete()
     {
-        foreach (var stream in _streams)
+        CompleteStream(_egress);
+        CompleteStream(_ingress);
+        _matcher.Complete();
+    }
+
+    /// <summary>Forgets the previous heads' strings and the empty request queue's room; the next heads are decoded anew.</summary>
+    public void TrimIdle()
+    {
+        _egress.Strings = null;
+        _ingress.Strings = null;
+        _matcher.TrimIdle();
+    }
+
+    private HttpStreamState StreamOf(StreamDirection direction) => direction == StreamDirection.Egress ? _egress : _ingress;
+
+    private void CompleteStream(HttpStreamState stream)
+    {
+        var message = stream.Message;
+        if (message is null || stream.Phase == HttpStreamPhase.AwaitingUpgrade)
         {
-            var message = stream.Message;
-            if (message is null || stream.Phase == HttpStreamPhase.AwaitingUpgrade)
-            {
-                stream.Reset();
-                continue;
-            }
-
-            // A body read until close ends here; any other body in progress was cut short.
-            message.DataLost |= stream.Phase != HttpStreamPhase.UntilClose;
-            if (message.Kind == HttpMessageKind.Response)
-            {
-                _matcher.Emit(stream.Request, message, lost: false);
-            }
-
             stream.Reset();
+            return;
         }
 
-        _matcher.Complete();
+        // A body read until close ends here; any other body in progress was cut short.
+        message.DataLost |= stream.Phase != HttpStreamPhase.UntilClose;
+        if (message.Kind == HttpMessageKind.Response)
+        {
+            _matcher.Emit(stream.Request, message, lost: false);
+        }
+
+        stream.Reset();
     }
 }

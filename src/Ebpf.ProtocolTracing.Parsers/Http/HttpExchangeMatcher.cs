@@ -100,6 +100,15 @@ internal sealed class HttpExchangeMatcher(IParseContext context, int maxPendingR
     /// <summary>Requests emitted without their responses because waiting requests went over the byte budget.</summary>
     public long EvictedOverByteBudget { get; private set; }
 
+    /// <summary>The connection went quiet: an empty queue gives back the room it grew.</summary>
+    public void TrimIdle()
+    {
+        if (_pending.Count == 0)
+        {
+            _pending.TrimExcess();
+        }
+    }
+
     /// <summary>Bytes the waiting requests are charged for now.</summary>
     public long PendingBytes => _pendingBytes;
 

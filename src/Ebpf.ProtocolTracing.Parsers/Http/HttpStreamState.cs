@@ -55,8 +55,8 @@ internal sealed class HttpStreamState
     /// <summary>For a response: the request it answers (null when not captured).</summary>
     public HttpMessage? Request;
 
-    /// <summary>Strings of the previous head on this stream, reused when the next head repeats them.</summary>
-    public readonly HttpHeadStringCache Strings = new();
+    /// <summary>Strings of the previous head on this stream, reused when the next head repeats them; null until a head is read or after an idle trim.</summary>
+    public HttpHeadStringCache? Strings;
 
     /// <summary>Forgets the message in progress; the stream starts again between messages.</summary>
     public void Reset()

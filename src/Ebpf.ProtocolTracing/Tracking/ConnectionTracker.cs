@@ -33,6 +33,10 @@ internal sealed partial class ConnectionTracker : IKernelEventSink
     // Late events of a connection that just finished are dropped instead of starting a new one.
     private const int RecentlyFinishedCapacity = 4096;
 
+    // A connection quiet this long gives back what its parser keeps only for speed: with thousands of
+    // idle keep-alive connections that is most of their memory; a busy one is never trimmed.
+    private const ulong IdleTrimNs = 1_000_000_000;
+
     private readonly ParserRegistry _registry;
     private readonly Action<ProtocolRecord> _emit;
     private readonly IConnectionControl? _control;
@@ -53,6 +57,9 @@ internal sealed partial class ConnectionTracker : IKernelEventSink
 
     private TrackedConnection? _newest;
     private TrackedConnection? _oldest;
+
+    // Every connection older than this one in the activity list was trimmed while idle (null: none).
+    private TrackedConnection? _trimmedBoundary;
     private ulong _nowNs;
 
     /// <summary>Creates a tracker.</summary>
@@ -277,6 +284,8 @@ internal sealed partial class ConnectionTracker : IKernelEventSink
             Statistics.AddConnectionExpired();
             Finish(_oldest, closing: false);
         }
+
+        TrimIdleConnections(now);
     }
 
     /// <summary>Completes every connection (shutdown): whatever each parser can still emit is emitted.</summary>
@@ -408,6 +417,11 @@ internal sealed partial class ConnectionTracker : IKernelEventSink
 
     private void Unlink(TrackedConnection connection)
     {
+        if (connection == _trimmedBoundary)
+        {
+            _trimmedBoundary = connection.Older;
+        }
+
         if (connection.Newer is not null)
         {
             connection.Newer.Older = connection.Older;
@@ -428,6 +442,35 @@ internal sealed partial class ConnectionTracker : IKernelEventSink
 
         connection.Newer = null;
         connection.Older = null;
+    }
+
+    /// <summary>Trims the connections that went quiet since the last tick, oldest first; each only once per quiet spell.</summary>
+    private void TrimIdleConnections(ulong now)
+    {
+        var candidate = _trimmedBoundary is null ? _oldest : _trimmedBoundary.Newer;
+        while (candidate is not null && now > candidate.LastActivityNs && now - candidate.LastActivityNs >= IdleTrimNs)
+        {
+            if (candidate.State == TrackedConnectionState.Parsing && candidate.Parser is IIdleTrimmableConnectionParser trimmable)
+            {
+                try
+                {
+                    trimmable.TrimIdle();
+                }
+                catch (Exception exception) when (exception is not OutOfMemoryException)
+                {
+                    ReportParserException(candidate, exception);
+                }
+            }
+
+            // Reporting an exception may have finished the connection, which moves the boundary itself.
+            var next = candidate.Newer;
+            if (candidate.State != TrackedConnectionState.Finished)
+            {
+                _trimmedBoundary = candidate;
+            }
+
+            candidate = next;
+        }
     }
 
     private void EnsureTimed(TrackedConnection connection)

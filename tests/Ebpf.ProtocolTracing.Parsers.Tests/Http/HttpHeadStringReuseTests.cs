@@ -1,4 +1,6 @@
+using System.Text;
 using Ebpf.ProtocolTracing.Http;
+using Ebpf.ProtocolTracing.Parsing;
 
 namespace Ebpf.ProtocolTracing.Parsers.Tests.Http;
 
@@ -76,5 +78,47 @@ public sealed class HttpHeadStringReuseTests
         Assert.Equal(HttpParserOptions.RedactedValue, driver.Records[0].Record.RequestHeaders["Authorization"]);
         Assert.Equal(HttpParserOptions.RedactedValue, driver.Records[1].Record.RequestHeaders["Authorization"]);
         Assert.Equal("Bearer two", driver.Records[2].Record.RequestHeaders["X-Other"]);
+    }
+
+    [Fact]
+    public void AfterAnIdleTrim_TheNextHeadsAreDecodedAnew_IntoEqualStrings()
+    {
+        var driver = new ParserDriver();
+        driver.Send("GET /a HTTP/1.1\r\nHost: api\r\nAccept: */*\r\n\r\n");
+        driver.Receive(Response);
+        ((IIdleTrimmableConnectionParser)driver.Parser).TrimIdle();
+        driver.Send("GET /a HTTP/1.1\r\nHost: api\r\nAccept: */*\r\n\r\n");
+        driver.Receive(Response);
+        driver.Send("GET /a HTTP/1.1\r\nHost: api\r\nAccept: */*\r\n\r\n");
+        driver.Receive(Response);
+
+        var first = driver.Records[0].Record;
+        var second = driver.Records[1].Record;
+        var third = driver.Records[2].Record;
+        Assert.NotSame(first.Target, second.Target);
+        Assert.NotSame(first.RequestHeaders[0].Value, second.RequestHeaders[0].Value);
+        Assert.NotSame(first.ReasonPhrase, second.ReasonPhrase);
+        Assert.Equal(first.RequestHeaders, second.RequestHeaders);
+        Assert.Equal(first.ResponseHeaders, second.ResponseHeaders);
+        Assert.Equal(("/a", "OK"), (second.Target, second.ReasonPhrase));
+        Assert.Same(second.Target, third.Target);
+        Assert.Same(second.ResponseHeaders[0].Value, third.ResponseHeaders[0].Value);
+    }
+
+    [Fact]
+    public void AnIdleTrimBetweenARequestAndItsResponse_KeepsThemPaired()
+    {
+        var driver = new ParserDriver();
+        driver.Send("GET /a HTTP/1.1\r\nHost: api\r\n\r\n");
+        driver.Send("GET /b HTTP/1.1\r\nHost: api\r\n\r\n");
+        driver.Receive("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n");
+        ((IIdleTrimmableConnectionParser)driver.Parser).TrimIdle();
+        driver.Receive("hi");
+        driver.Receive("HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n");
+
+        Assert.Equal(["/a", "/b"], driver.Records.Select(r => r.Record.Target));
+        Assert.Equal([200, 404], driver.Records.Select(r => r.Record.StatusCode ?? 0));
+        Assert.Equal("hi", Encoding.ASCII.GetString(driver.Records[0].Record.ResponseBody.Span));
+        Assert.All(driver.Records, r => Assert.False(r.Record.DataLost));
     }
 }

@@ -23,11 +23,15 @@ internal sealed class TrackedStream
     private int _start;
     private int _length;
 
-    // Ascending (position, timestamp) pairs in [_timeHead, _timeHead + _timeCount).
+    // Ascending (position, timestamp) pairs in [_timeHead, _timeHead + _timeCount). A stream that saw a
+    // single chunk (an idle keep-alive connection's one request) keeps it in the two fields below and
+    // allocates no arrays; the arrays take over from the second chunk on.
     private long[]? _timePositions;
     private ulong[]? _timeStamps;
     private int _timeHead;
     private int _timeCount;
+    private long _onlyTimePosition;
+    private ulong _onlyTimeStamp;
 
     private List<HeldChunk>? _held;
 
@@ -194,8 +198,18 @@ internal sealed class TrackedStream
     {
         if (_timePositions is null)
         {
+            if (_timeCount == 0 || _onlyTimePosition == position)
+            {
+                _onlyTimePosition = position;
+                _onlyTimeStamp = timestampNs;
+                _timeCount = 1;
+                return;
+            }
+
             _timePositions = new long[InitialTimeEntries];
             _timeStamps = new ulong[InitialTimeEntries];
+            _timePositions[0] = _onlyTimePosition;
+            _timeStamps[0] = _onlyTimeStamp;
         }
 
         if (_timeCount > 0)
@@ -228,6 +242,11 @@ internal sealed class TrackedStream
         if (_timeCount == 0)
         {
             return fallbackNs;
+        }
+
+        if (_timePositions is null)
+        {
+            return _onlyTimeStamp;
         }
 
         var low = _timeHead;

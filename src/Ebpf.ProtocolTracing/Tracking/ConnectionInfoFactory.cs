@@ -13,6 +13,12 @@ internal sealed class ConnectionInfoFactory
     // One ProcessInfo per process, with what /proc tells about it read once, at its first open event.
     private readonly ProcessMetadataCache _processes;
 
+    // The endpoints of the previous open event, reused when the next one repeats them: a server's
+    // connections share their local endpoint and often their clients' address, so ten thousand
+    // connections need not hold ten thousand equal endpoint objects.
+    private IPEndPoint? _lastLocal;
+    private IPEndPoint? _lastRemote;
+
     /// <summary>Creates a factory.</summary>
     /// <param name="metadataReader">Reads command lines, executables and containers; default: from <c>/proc</c>.</param>
     public ConnectionInfoFactory(ProcessMetadataReader? metadataReader = null)
@@ -51,8 +57,8 @@ internal sealed class ConnectionInfoFactory
             };
             if (addressLength != 0)
             {
-                local = new IPEndPoint(new IPAddress(new ReadOnlySpan<byte>(localAddress, addressLength)), e.LocalPort);
-                remote = new IPEndPoint(new IPAddress(new ReadOnlySpan<byte>(remoteAddress, addressLength)), e.RemotePort);
+                local = _lastLocal = EndPoint(new ReadOnlySpan<byte>(localAddress, addressLength), e.LocalPort, _lastLocal);
+                remote = _lastRemote = EndPoint(new ReadOnlySpan<byte>(remoteAddress, addressLength), e.RemotePort, _lastRemote);
             }
 
             return new ConnectionInfo
@@ -76,5 +82,22 @@ internal sealed class ConnectionInfoFactory
                 Encrypted = encrypted,
             };
         }
+    }
+
+    /// <summary><paramref name="previous"/> when it is the same endpoint; else a new one, sharing its address when that is the same.</summary>
+    private static IPEndPoint EndPoint(ReadOnlySpan<byte> address, ushort port, IPEndPoint? previous)
+    {
+        if (previous is not null && IsAddress(previous.Address, address))
+        {
+            return previous.Port == port ? previous : new IPEndPoint(previous.Address, port);
+        }
+
+        return new IPEndPoint(new IPAddress(address), port);
+    }
+
+    private static bool IsAddress(IPAddress candidate, ReadOnlySpan<byte> address)
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        return candidate.TryWriteBytes(bytes, out var written) && written == address.Length && bytes[..written].SequenceEqual(address);
     }
 }

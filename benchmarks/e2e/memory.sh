@@ -4,7 +4,8 @@
 # The tracer is benchmarks/e2e/TracerHost (records counted, not printed), tracing only nginx's
 # processes, so each idle connection is tracked once (its server side). Prints the tracer's RSS
 # (/proc/<pid>/status VmRSS) and tracked connections at each step, the peak (VmHWM), and RSS per
-# connection. Target: ≤ 100 MB in all with 10,000 idle connections and load.
+# connection. Target: ≤ 100 MB in all with 10,000 idle connections and load. With MEMORY_SMAPS=1 it
+# also prints where the RSS is (/proc/<pid>/smaps summed by mapping) right after attach and after the load.
 #
 # usage: sudo benchmarks/e2e/memory.sh [COUNT] [LOAD_SECONDS]
 # env:   TRACER_HOST (the host binary; default: this checkout's Release build)
@@ -33,7 +34,23 @@ report() {
 		"$(sed -E 's/status: ([0-9]+) connections tracked.*managed heap ([0-9]+) KiB/\1 connections tracked, managed heap \2 KiB/' <<<"$status")" "$(e2e_load)"
 }
 
+# RSS summed by mapping (file, [heap], anonymous, the BPF ring's anon_inode), largest first.
+smaps_breakdown() {
+	[ "${MEMORY_SMAPS:-0}" = 1 ] || return 0
+	echo "  where the RSS is ($1):"
+	awk '/^[0-9a-f]+-[0-9a-f]+ / { name = $6 == "" ? "anonymous" : $6; next }
+		/^Rss:/ { rss[name] += $2 }
+		END { for (n in rss) if (rss[n] >= 1024) printf "    %6.1f MiB  %s\n", rss[n] / 1024, n }' "/proc/$tracer_pid/smaps" | sort -rn
+}
+
 e2e_start_tracer "${pid_args[@]}"
+# The host's first status line comes one status interval after attaching.
+for _ in $(seq 100); do
+	grep -q "^status:" "$work/tracer.log" && break
+	sleep 0.1
+done
+report "right after attach"
+smaps_breakdown "right after attach"
 # Warm up (JIT, pools) with a short burst so the baseline is the tracer's steady state.
 wrk -t2 -c32 -d4s "http://127.0.0.1:$port/index.html" >/dev/null
 sleep 3
@@ -54,6 +71,7 @@ rss1=$(e2e_rss_kib "$tracer_pid")
 wrk -t2 -c32 -d"${load_seconds}s" "http://127.0.0.1:$port/index.html" | awk '/Requests\/sec/ { print "  load: " $2 " requests/s" }'
 sleep 3
 report "… plus ${load_seconds} s of wrk load"
+smaps_breakdown "after the load"
 rss2=$(e2e_rss_kib "$tracer_pid")
 peak=$(e2e_hwm_kib "$tracer_pid")
 

@@ -9,10 +9,10 @@ internal struct GoTlsBinaryEntry
     /// <summary>Link-time address of the <c>*net.TCPConn</c> itab; 0 skips the check.</summary>
     public ulong TcpConnItab;
 
-    /// <summary>Link-time address of <c>crypto/tls.(*Conn).Write</c> (the kernel derives the load bias from it).</summary>
+    /// <summary>Link-time address of the instruction <c>crypto/tls.(*Conn).Write</c>'s entry probe sits on (the kernel derives the load bias from it).</summary>
     public ulong WriteAddress;
 
-    /// <summary>Link-time address of <c>crypto/tls.(*Conn).Read</c>.</summary>
+    /// <summary>The same for <c>crypto/tls.(*Conn).Read</c>.</summary>
     public ulong ReadAddress;
 
     /// <summary>See <see cref="GoStructLayout.ConnOffset"/>.</summary>
@@ -31,8 +31,8 @@ internal struct GoTlsBinaryEntry
     public static GoTlsBinaryEntry From(GoTlsTarget target) => new()
     {
         TcpConnItab = target.TcpConnItab,
-        WriteAddress = target.Write.Address,
-        ReadAddress = target.Read.Address,
+        WriteAddress = target.Write.Address + (ulong)target.WriteProbes.EntryOffset,
+        ReadAddress = target.Read.Address + (ulong)target.ReadProbes.EntryOffset,
         ConnOffset = target.Layout.ConnOffset,
         TcpConnFdOffset = target.Layout.TcpConnFdOffset,
         NetFdPfdOffset = target.Layout.NetFdPfdOffset,

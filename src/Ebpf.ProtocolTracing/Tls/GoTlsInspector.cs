@@ -1,3 +1,5 @@
+using Iced.Intel;
+
 namespace Ebpf.ProtocolTracing.Tls;
 
 /// <summary>
@@ -17,6 +19,14 @@ internal static class GoTlsInspector
 
     // The linker's name for the itab: "go.itab." until Go 1.19, "go:itab." since 1.20.
     private static readonly string[] TcpConnItabNames = ["go.itab.*net.TCPConn,net.Conn", "go:itab.*net.TCPConn,net.Conn"];
+
+    // What the entry program reads (receiver, buffer, the goroutine, the stack), plus every other
+    // register argument of Go's ABI, which the instructions skipped before the entry probe must not write.
+    private static readonly Register[] EntryRegisters =
+    [
+        Register.RAX, Register.RBX, Register.RCX, Register.RDI, Register.RSI, Register.R8, Register.R9, Register.R10,
+        Register.R11, Register.R14, Register.RSP,
+    ];
 
     // Larger functions are not decoded (a defence against damaged symbol tables; these are a few KiB).
     private const ulong MaxFunctionBytes = 1024 * 1024;
@@ -66,9 +76,9 @@ internal static class GoTlsInspector
             return false;
         }
 
-        var writeReturns = FindReturnOffsets(elf, write);
-        var readReturns = FindReturnOffsets(elf, read);
-        if (writeReturns is null || readReturns is null)
+        var writeProbes = FindProbePoints(elf, write);
+        var readProbes = FindProbePoints(elf, read);
+        if (writeProbes is null || readProbes is null)
         {
             reason = $"built with {versionText}: the RET instructions of crypto/tls.(*Conn).Read/Write could not be found by decoding them";
             return false;
@@ -91,12 +101,12 @@ internal static class GoTlsInspector
             }
         }
 
-        target = new GoTlsTarget(file, openPath, versionText, write, read, writeReturns, readReturns, layout, itab);
+        target = new GoTlsTarget(file, openPath, versionText, write, read, writeProbes, readProbes, layout, itab);
         return true;
     }
 
-    /// <summary>File offsets of the RETs of <paramref name="function"/>, or <see langword="null"/> when it cannot be decoded.</summary>
-    private static List<long>? FindReturnOffsets(ElfFile elf, FunctionSymbol function)
+    /// <summary>Where <paramref name="function"/>'s probes go, or <see langword="null"/> when it cannot be decoded.</summary>
+    private static GoFunctionProbes? FindProbePoints(ElfFile elf, FunctionSymbol function)
     {
         if (function.Size == 0 || function.Size > MaxFunctionBytes)
         {
@@ -121,6 +131,6 @@ internal static class GoTlsInspector
             offsets.Add(function.FileOffset + offset);
         }
 
-        return offsets;
+        return new GoFunctionProbes(UprobeEmulation.EmulatedEntryOffset(code, function.Address, EntryRegisters), offsets);
     }
 }

@@ -6,8 +6,8 @@ namespace Ebpf.ProtocolTracing.Tls;
 /// <param name="GoVersion">The build version ("go1.19.8").</param>
 /// <param name="Write"><c>crypto/tls.(*Conn).Write</c>.</param>
 /// <param name="Read"><c>crypto/tls.(*Conn).Read</c>.</param>
-/// <param name="WriteReturns">File offsets of <see cref="Write"/>'s RET instructions.</param>
-/// <param name="ReadReturns">File offsets of <see cref="Read"/>'s RET instructions.</param>
+/// <param name="WriteProbes">Where <see cref="Write"/>'s entry and return probes go.</param>
+/// <param name="ReadProbes">Where <see cref="Read"/>'s entry and return probes go.</param>
 /// <param name="Layout">Where the socket's fd is under a <c>*tls.Conn</c>.</param>
 /// <param name="TcpConnItab">Link-time address of the <c>*net.TCPConn</c> → <c>net.Conn</c> itab, 0 when the symbol is missing (the check is then skipped).</param>
 internal sealed record GoTlsTarget(
@@ -16,7 +16,15 @@ internal sealed record GoTlsTarget(
     string GoVersion,
     FunctionSymbol Write,
     FunctionSymbol Read,
-    IReadOnlyList<long> WriteReturns,
-    IReadOnlyList<long> ReadReturns,
+    GoFunctionProbes WriteProbes,
+    GoFunctionProbes ReadProbes,
     GoStructLayout Layout,
     ulong TcpConnItab);
+
+/// <summary>Where one Go function's probes go.</summary>
+/// <param name="EntryOffset">
+/// Bytes from the function's start to the instruction the entry probe sits on: 0, or the conditional jump
+/// of its stack check, which the kernel emulates (see <see cref="UprobeEmulation.EmulatedEntryOffset"/>).
+/// </param>
+/// <param name="Returns">File offsets of the function's RET instructions.</param>
+internal sealed record GoFunctionProbes(int EntryOffset, IReadOnlyList<long> Returns);

@@ -37,19 +37,19 @@ internal sealed partial class TlsProbeAttacher
 
         // Returns before entries: an entry without its returns would leave a stale call behind.
         var attached = 0;
-        foreach (var (function, entryProgram, returns) in new[]
+        foreach (var (function, entryProgram, probes) in new[]
                  {
-                     (target.Write, writeEntry, target.WriteReturns),
-                     (target.Read, readEntry, target.ReadReturns),
+                     (target.Write, writeEntry, target.WriteProbes),
+                     (target.Read, readEntry, target.ReadProbes),
                  })
         {
             var allReturns = true;
-            foreach (var offset in returns)
+            foreach (var offset in probes.Returns)
             {
                 allReturns &= TryAttachAt(returnProgram, target.OpenPath, function.Name, offset);
             }
 
-            if (allReturns && TryAttachAt(entryProgram, target.OpenPath, function.Name, function.FileOffset))
+            if (allReturns && TryAttachAt(entryProgram, target.OpenPath, function.Name, function.FileOffset + probes.EntryOffset))
             {
                 attached++;
             }
@@ -57,7 +57,7 @@ internal sealed partial class TlsProbeAttacher
 
         if (attached > 0)
         {
-            LogGoAttached(logger, target.File.Path, target.GoVersion, target.WriteReturns.Count + target.ReadReturns.Count, target.Layout.Source);
+            LogGoAttached(logger, target.File.Path, target.GoVersion, target.WriteProbes.Returns.Count + target.ReadProbes.Returns.Count, target.Layout.Source);
         }
 
         return attached > 0;

@@ -27,4 +27,84 @@ internal static class UprobeEmulation
         decoder.Decode(out var first);
         return !first.IsInvalid && first.NextIP <= address + (ulong)code.Length && IsEmulated(first);
     }
+
+    /// <summary>
+    /// Where to put a function's entry probe: the offset of the first instruction the kernel emulates,
+    /// when it is among the first few, the instructions before it run straight on, write none of
+    /// <paramref name="preserved"/> (the registers the entry program reads) and no branch of the function
+    /// lands on them — so a probe there sees what one at the entry would, once per call. 0 (the entry)
+    /// otherwise. Go functions are the case: their stack check (<c>cmp rsp, [r14+16]</c>, single-stepped)
+    /// is followed by a conditional jump (emulated).
+    /// </summary>
+    /// <param name="function">The whole function's code.</param>
+    /// <param name="address">Its address.</param>
+    /// <param name="preserved">Full 64-bit registers the prefix must not write.</param>
+    public static int EmulatedEntryOffset(ReadOnlySpan<byte> function, ulong address, ReadOnlySpan<Register> preserved)
+    {
+        var decoder = Decoder.Create(64, new ByteArrayCodeReader(function.ToArray()), address);
+        var end = address + (ulong)function.Length;
+        var info = new InstructionInfoFactory();
+        ulong? probe = null;
+        var prefixDisqualified = false;
+        var branchTargets = new List<ulong>();
+        for (var index = 0; decoder.IP < end; index++)
+        {
+            decoder.Decode(out var instruction);
+            if (instruction.IsInvalid || instruction.NextIP > end)
+            {
+                return 0;
+            }
+
+            if (instruction.Op0Kind == OpKind.NearBranch64)
+            {
+                branchTargets.Add(instruction.NearBranch64);
+            }
+
+            if (probe is not null || prefixDisqualified || index > MaxSkippedInstructions)
+            {
+                continue;
+            }
+
+            if (IsEmulated(instruction))
+            {
+                probe = instruction.IP;
+            }
+            else if (instruction.FlowControl != FlowControl.Next || WritesAny(info.GetInfo(instruction), preserved))
+            {
+                prefixDisqualified = true;
+            }
+        }
+
+        if (probe is not { } at || at == address || prefixDisqualified)
+        {
+            return 0;
+        }
+
+        foreach (var target in branchTargets)
+        {
+            if (target > address && target <= at)
+            {
+                return 0;
+            }
+        }
+
+        return (int)(at - address);
+    }
+
+    /// <summary>Instructions an entry probe may be moved past.</summary>
+    private const int MaxSkippedInstructions = 4;
+
+    private static bool WritesAny(InstructionInfo info, ReadOnlySpan<Register> registers)
+    {
+        foreach (var used in info.GetUsedRegisters())
+        {
+            if (used.Access is OpAccess.Write or OpAccess.CondWrite or OpAccess.ReadWrite or OpAccess.ReadCondWrite
+                && registers.Contains(used.Register.GetFullRegister()))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 }

@@ -32,7 +32,7 @@ public sealed class GoTlsInspectorTests
         Assert.Equal(symbols[itabName], target.TcpConnItab);
 
         Span<byte> instruction = stackalloc byte[1];
-        foreach (var offset in target.WriteReturns.Concat(target.ReadReturns))
+        foreach (var offset in target.WriteProbes.Returns.Concat(target.ReadProbes.Returns))
         {
             Assert.True(elf.TryRead(offset, instruction));
             Assert.Equal(0xC3, instruction[0]);
@@ -46,12 +46,35 @@ public sealed class GoTlsInspectorTests
         using var elf = OpenElf(path);
         Assert.True(GoTlsInspector.TryInspect(elf, Identity(path), path, out var target, out var reason), reason);
 
-        foreach (var (function, returns) in new[] { (target!.Write, target.WriteReturns), (target.Read, target.ReadReturns) })
+        foreach (var (function, returns) in new[] { (target!.Write, target.WriteProbes.Returns), (target.Read, target.ReadProbes.Returns) })
         {
             var expected = await ObjdumpReturnsAsync(path, function);
             var found = returns.Select(offset => function.Address + (ulong)(offset - function.FileOffset)).ToList();
             Assert.NotEmpty(found);
             Assert.Equal(expected, found);
+        }
+    }
+
+    [Fact]
+    public async Task Entry_probes_sit_on_the_stack_checks_conditional_jump_as_a_disassembler_shows_it()
+    {
+        var path = await GoTlsProgram.BuildAsync();
+        using var elf = OpenElf(path);
+        Assert.True(GoTlsInspector.TryInspect(elf, Identity(path), path, out var target, out var reason), reason);
+
+        foreach (var (function, probes) in new[] { (target!.Write, target.WriteProbes), (target.Read, target.ReadProbes) })
+        {
+            var objdump = await ProcessRun.RunAsync(
+                "objdump",
+                ["-d", "--no-show-raw-insn", $"--start-address=0x{function.Address:x}", $"--stop-address=0x{function.Address + 32:x}", path],
+                TestTimeouts.Process);
+            var lines = objdump.StandardOutput.Split('\n').Where(l => l.Contains(":\t", StringComparison.Ordinal)).ToList();
+
+            // Go's prologue: [lea r12, [rsp-N];] cmp rsp|r12, [r14+0x10]; jbe morestack — the probe goes on the jbe.
+            var jump = lines.First(l => l.Split('\t')[1].StartsWith("jbe", StringComparison.Ordinal));
+            var jumpAddress = ulong.Parse(jump.Split(':')[0].Trim(), NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+            Assert.Contains("0x10(%r14)", string.Join('\n', lines.TakeWhile(l => l != jump)), StringComparison.Ordinal);
+            Assert.Equal(jumpAddress - function.Address, (ulong)probes.EntryOffset);
         }
     }
 
@@ -77,7 +100,7 @@ public sealed class GoTlsInspectorTests
         var symbols = await NmAsync(path);
         Assert.Equal(symbols[GoTlsInspector.WriteFunction], target!.Write.Address);
         Assert.NotEqual(0UL, target.TcpConnItab);
-        Assert.NotEmpty(target.ReadReturns);
+        Assert.NotEmpty(target.ReadProbes.Returns);
     }
 
     [Fact]

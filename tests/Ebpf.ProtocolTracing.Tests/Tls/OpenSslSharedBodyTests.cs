@@ -1,11 +1,10 @@
 using Ebpf.ProtocolTracing.Tls;
-using Iced.Intel;
 
 namespace Ebpf.ProtocolTracing.Tests.Tls;
 
 /// <summary>
 /// The shared body of OpenSSL's read/write wrappers is found only when the machine code shows the
-/// <c>SSL_read_ex</c> contract, and probe placement prefers instructions the kernel emulates.
+/// <c>SSL_read_ex</c> contract.
 /// </summary>
 public sealed class OpenSslSharedBodyTests
 {
@@ -98,41 +97,5 @@ public sealed class OpenSslSharedBodyTests
         var plain = PlainWrapper();
 
         Assert.Null(OpenSslSharedBody.Find(plain.AsSpan(0, 26), PlainAddress, ExWrapper(), ExAddress));
-    }
-
-    [Theory]
-    [InlineData(new byte[] { 0x41, 0x55 }, true)]                   // push r13
-    [InlineData(new byte[] { 0x55 }, true)]                         // push rbp
-    [InlineData(new byte[] { 0x90 }, true)]                         // nop
-    [InlineData(new byte[] { 0xE8, 0, 0, 0, 0 }, true)]             // call rel32
-    [InlineData(new byte[] { 0xEB, 0x10 }, true)]                   // jmp rel8
-    [InlineData(new byte[] { 0x0F, 0x84, 0, 1, 0, 0 }, true)]       // je rel32
-    [InlineData(new byte[] { 0x48, 0x83, 0xEC, 0x18 }, false)]      // sub rsp,0x18
-    [InlineData(new byte[] { 0xF3, 0x0F, 0x1E, 0xFA }, false)]      // endbr64
-    [InlineData(new byte[] { 0x49, 0x3B, 0x66, 0x10 }, false)]      // cmp rsp,[r14+0x10] (a Go stack check)
-    [InlineData(new byte[] { 0xFF, 0x74, 0x24, 0x08 }, false)]      // push qword [rsp+8]
-    [InlineData(new byte[] { 0xC3 }, false)]                        // ret
-    public void The_kernel_emulates_pushes_of_registers_nops_and_direct_branches_only(byte[] code, bool emulated)
-    {
-        Assert.Equal(emulated, UprobeEmulation.StartsWithEmulated(code, 0x1000));
-    }
-
-    [Fact]
-    public void Assembled_prologues_agree_with_the_emulation_rule()
-    {
-        var assembler = new Assembler(64);
-        assembler.push(AssemblerRegisters.r14);
-        Assert.True(UprobeEmulation.StartsWithEmulated(Assemble(assembler), 0x1000));
-
-        assembler = new Assembler(64);
-        assembler.mov(AssemblerRegisters.rax, AssemblerRegisters.rdi);
-        Assert.False(UprobeEmulation.StartsWithEmulated(Assemble(assembler), 0x1000));
-    }
-
-    private static byte[] Assemble(Assembler assembler)
-    {
-        using var stream = new MemoryStream();
-        assembler.Assemble(new StreamCodeWriter(stream), 0x1000);
-        return stream.ToArray();
     }
 }

@@ -31,7 +31,7 @@ report() {
 	local status
 	status=$(e2e_host_status)
 	printf '%-44s RSS %7s KiB   %s   load %s\n' "$1" "$(e2e_rss_kib "$tracer_pid")" \
-		"$(sed -E 's/status: ([0-9]+) connections tracked.*managed heap ([0-9]+) KiB/\1 connections tracked, managed heap \2 KiB/' <<<"$status")" "$(e2e_load)"
+		"$(sed -E 's/status: ([0-9]+) connections tracked.*managed heap ([0-9]+) KiB, gc committed ([0-9]+) KiB.*/\1 connections tracked, managed heap \2 KiB, GC committed \3 KiB/' <<<"$status")" "$(e2e_load)"
 }
 
 # RSS summed by mapping (file, [heap], anonymous, the BPF ring's anon_inode), largest first.

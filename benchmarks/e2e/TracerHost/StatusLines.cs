@@ -22,7 +22,7 @@ internal static class StatusLines
 
     public static string Status(TracerStatistics s, ConsumedCounts counts) => string.Create(
         CultureInfo.InvariantCulture,
-        $"status: {s.ConnectionsTracked} connections tracked, {s.EventsRead} events read, {s.KernelEventsLost} lost, {counts.Records} records consumed, {s.RecordsDropped} dropped, rss {Environment.WorkingSet / 1024} KiB, managed heap {GC.GetTotalMemory(false) / 1024} KiB");
+        $"status: {s.ConnectionsTracked} connections tracked, {s.EventsRead} events read, {s.KernelEventsLost} lost, {counts.Records} records consumed, {s.RecordsDropped} dropped, rss {Environment.WorkingSet / 1024} KiB, managed heap {GC.GetTotalMemory(false) / 1024} KiB, gc committed {GC.GetGCMemoryInfo().TotalCommittedBytes / 1024} KiB, {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)} collections");
 
     // The first part is worded like the CLI's last line so one parser reads both.
     public static string Final(TracerStatistics s, ConsumedCounts counts) => string.Create(

@@ -19,14 +19,16 @@ internal sealed class HttpConnectionParser : IConnectionParser, IIdleTrimmableCo
     private readonly IParseContext _context;
     private readonly HttpParserOptions _options;
     private readonly HttpExchangeMatcher _matcher;
+    private readonly HttpSharedStrings _sharedStrings;
     private readonly HttpStreamState _egress = new();
     private readonly HttpStreamState _ingress = new();
     private bool _stopped;
 
-    public HttpConnectionParser(IParseContext context, HttpParserOptions options)
+    public HttpConnectionParser(IParseContext context, HttpParserOptions options, HttpSharedStrings sharedStrings)
     {
         _context = context;
         _options = options;
+        _sharedStrings = sharedStrings;
         _matcher = new HttpExchangeMatcher(context, options.MaxPendingRequests, options.MaxPendingBytesPerConnection);
     }
 
@@ -271,7 +273,7 @@ internal sealed class HttpConnectionParser : IConnectionParser, IIdleTrimmableCo
     private HttpMessage NewMessage(StreamDirection direction, HttpStreamState stream, in ReadOnlySequence<byte> head)
     {
         var message = new HttpMessage(stream.Scanner.Kind, _context.TimeAt(direction, stream.MessageStart), _options.MaxBodyBytes);
-        HttpHeadReader.Read(message, head, stream.Scanner, _options.ActiveSecretHeaders, stream.Strings ??= new());
+        HttpHeadReader.Read(message, head, stream.Scanner, _options.ActiveSecretHeaders, stream.Strings ??= new(), _sharedStrings);
         return message;
     }
 

@@ -15,11 +15,12 @@ internal static class HttpHeadReader
     /// <param name="scan">What the scanner found in it.</param>
     /// <param name="secretHeaders">Fields whose values are redacted; <see langword="null"/> for none.</param>
     /// <param name="cache">The previous head of the same stream, whose strings are reused where this head repeats them; updated to this head.</param>
-    public static void Read(HttpMessage message, in ReadOnlySequence<byte> head, in HttpHeadScanner scan, HttpSecretHeaderSet? secretHeaders, HttpHeadStringCache cache)
+    /// <param name="shared">Strings of other connections' heads, taken where the stream has no previous head to reuse.</param>
+    public static void Read(HttpMessage message, in ReadOnlySequence<byte> head, in HttpHeadScanner scan, HttpSecretHeaderSet? secretHeaders, HttpHeadStringCache cache, HttpSharedStrings shared)
     {
         if (head.IsSingleSegment)
         {
-            Read(message, head.FirstSpan, scan, secretHeaders, cache);
+            Read(message, head.FirstSpan, scan, secretHeaders, cache, shared);
             return;
         }
 
@@ -28,7 +29,7 @@ internal static class HttpHeadReader
         try
         {
             head.CopyTo(rented);
-            Read(message, rented.AsSpan(0, length), scan, secretHeaders, cache);
+            Read(message, rented.AsSpan(0, length), scan, secretHeaders, cache, shared);
         }
         finally
         {
@@ -36,7 +37,7 @@ internal static class HttpHeadReader
         }
     }
 
-    private static void Read(HttpMessage message, ReadOnlySpan<byte> head, in HttpHeadScanner scan, HttpSecretHeaderSet? secretHeaders, HttpHeadStringCache cache)
+    private static void Read(HttpMessage message, ReadOnlySpan<byte> head, in HttpHeadScanner scan, HttpSecretHeaderSet? secretHeaders, HttpHeadStringCache cache, HttpSharedStrings shared)
     {
         int lineEnd = head.IndexOf((byte)'\n');
         var startLine = HttpCharacters.WithoutCarriageReturn(head[..lineEnd]);
@@ -45,18 +46,21 @@ internal static class HttpHeadReader
         if (message.Kind == HttpMessageKind.Request)
         {
             message.Method = MethodName(startLine[..parts.MethodLength]);
-            message.Target = cache.Target = HttpHeadStringCache.Reuse(cache.Target, startLine.Slice(parts.TargetStart, parts.TargetLength));
+            var target = startLine.Slice(parts.TargetStart, parts.TargetLength);
+            message.Target = cache.Target = cache.Target is null ? shared.Text(target) : HttpHeadStringCache.Reuse(cache.Target, target);
         }
         else
         {
             message.StatusCode = parts.StatusCode;
-            message.ReasonPhrase = startLine.Length > 13 ? cache.ReasonPhrase = HttpHeadStringCache.Reuse(cache.ReasonPhrase, startLine[13..]) : string.Empty;
+            message.ReasonPhrase = startLine.Length > 13
+                ? cache.ReasonPhrase = cache.ReasonPhrase is null ? shared.Text(startLine[13..]) : HttpHeadStringCache.Reuse(cache.ReasonPhrase, startLine[13..])
+                : string.Empty;
         }
 
-        message.Headers = ReadFields(head[(lineEnd + 1)..], scan.HeaderCount, secretHeaders, cache);
+        message.Headers = ReadFields(head[(lineEnd + 1)..], scan.HeaderCount, secretHeaders, cache, shared);
     }
 
-    private static HttpHeaders ReadFields(ReadOnlySpan<byte> fields, int count, HttpSecretHeaderSet? secretHeaders, HttpHeadStringCache cache)
+    private static HttpHeaders ReadFields(ReadOnlySpan<byte> fields, int count, HttpSecretHeaderSet? secretHeaders, HttpHeadStringCache cache, HttpSharedStrings shared)
     {
         if (count == 0)
         {
@@ -100,10 +104,12 @@ internal static class HttpHeadReader
             }
             else
             {
-                name = Encoding.ASCII.GetString(nameBytes);
+                // Not where the previous head had it (or no previous head): likely what another
+                // connection's head said, so shared strings are tried before decoding.
+                name = shared.Name(nameBytes);
                 value = secretHeaders is not null && secretHeaders.Contains(name)
                     ? HttpParserOptions.RedactedValue
-                    : Encoding.UTF8.GetString(valueBytes);
+                    : shared.Text(valueBytes);
             }
 
             result[index++] = new(name, value);

@@ -26,6 +26,7 @@ namespace Ebpf.ProtocolTracing.Http;
 public sealed class HttpParser : IProtocolParser
 {
     private readonly HttpParserOptions _options;
+    private readonly HttpSharedStrings _sharedStrings = new();
 
     /// <summary>Creates the parser with default options.</summary>
     public HttpParser()
@@ -65,6 +66,6 @@ public sealed class HttpParser : IProtocolParser
     public IConnectionParser CreateConnectionParser(IParseContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        return new HttpConnectionParser(context, _options);
+        return new HttpConnectionParser(context, _options, _sharedStrings);
     }
 }

@@ -81,7 +81,7 @@ public sealed class HttpHeadStringReuseTests
     }
 
     [Fact]
-    public void AfterAnIdleTrim_TheNextHeadsAreDecodedAnew_IntoEqualStrings()
+    public void AfterAnIdleTrim_TheNextHeadsMakeEqualRecords_AndReuseResumes()
     {
         var driver = new ParserDriver();
         driver.Send("GET /a HTTP/1.1\r\nHost: api\r\nAccept: */*\r\n\r\n");
@@ -89,20 +89,60 @@ public sealed class HttpHeadStringReuseTests
         ((IIdleTrimmableConnectionParser)driver.Parser).TrimIdle();
         driver.Send("GET /a HTTP/1.1\r\nHost: api\r\nAccept: */*\r\n\r\n");
         driver.Receive(Response);
-        driver.Send("GET /a HTTP/1.1\r\nHost: api\r\nAccept: */*\r\n\r\n");
+        driver.Send("GET /a HTTP/1.1\r\nHost: api\r\nAccept: text/html\r\n\r\n");
         driver.Receive(Response);
 
         var first = driver.Records[0].Record;
         var second = driver.Records[1].Record;
         var third = driver.Records[2].Record;
-        Assert.NotSame(first.Target, second.Target);
-        Assert.NotSame(first.RequestHeaders[0].Value, second.RequestHeaders[0].Value);
-        Assert.NotSame(first.ReasonPhrase, second.ReasonPhrase);
         Assert.Equal(first.RequestHeaders, second.RequestHeaders);
         Assert.Equal(first.ResponseHeaders, second.ResponseHeaders);
         Assert.Equal(("/a", "OK"), (second.Target, second.ReasonPhrase));
         Assert.Same(second.Target, third.Target);
         Assert.Same(second.ResponseHeaders[0].Value, third.ResponseHeaders[0].Value);
+        Assert.Equal("text/html", third.RequestHeaders["Accept"]);
+    }
+
+    [Fact]
+    public void ANewConnection_TakesTheStringsOtherConnectionsMade()
+    {
+        var parser = new HttpParser();
+        var one = new ParserDriver(parser);
+        var two = new ParserDriver(parser);
+        one.Send("GET /a HTTP/1.1\r\nHost: api\r\nAccept: */*\r\n\r\n");
+        one.Receive(Response);
+        two.Send("GET /a HTTP/1.1\r\nAccept: */*\r\nHost: api\r\n\r\n");
+        two.Receive(Response);
+
+        var first = one.Records[0].Record;
+        var second = two.Records[0].Record;
+        Assert.Same(first.Target, second.Target);
+        Assert.Same(first.ReasonPhrase, second.ReasonPhrase);
+        Assert.Same(first.RequestHeaders[0].Key, second.RequestHeaders[1].Key);
+        Assert.Same(first.RequestHeaders[1].Value, second.RequestHeaders[0].Value);
+        Assert.Same(first.ResponseHeaders[0].Value, second.ResponseHeaders[0].Value);
+    }
+
+    [Fact]
+    public void AcrossConnections_NonAsciiAndLongValuesAreDecodedAsSent_AndSecretsStayRedacted()
+    {
+        var parser = new HttpParser();
+        var longValue = new string('x', 65);
+        var one = new ParserDriver(parser);
+        var two = new ParserDriver(parser);
+        one.Send($"GET /a HTTP/1.1\r\nX-Name: caf?\r\nX-Long: {longValue}\r\nAuthorization: Bearer one\r\n\r\n");
+        one.Receive(Response);
+        two.Send($"GET /a HTTP/1.1\r\nX-Name: café\r\nX-Long: {longValue}\r\nAuthorization: Bearer two\r\n\r\n");
+        two.Receive(Response);
+
+        var first = one.Records[0].Record;
+        var second = two.Records[0].Record;
+        Assert.Equal("caf?", first.RequestHeaders["X-Name"]);
+        Assert.Equal("café", second.RequestHeaders["X-Name"]);
+        Assert.Equal(longValue, second.RequestHeaders["X-Long"]);
+        Assert.NotSame(first.RequestHeaders["X-Long"], second.RequestHeaders["X-Long"]);
+        Assert.Equal(HttpParserOptions.RedactedValue, first.RequestHeaders["Authorization"]);
+        Assert.Equal(HttpParserOptions.RedactedValue, second.RequestHeaders["Authorization"]);
     }
 
     [Fact]

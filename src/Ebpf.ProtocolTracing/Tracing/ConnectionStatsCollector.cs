@@ -22,8 +22,8 @@ internal sealed class ConnectionStatsCollector
     private readonly TimeProvider _time;
     private readonly int _capacity;
 
-    // What was last reported per connection, to compute interval deltas and tell new connections apart.
-    private readonly Dictionary<(ConnectionId Id, bool Encrypted), (ulong Sent, ulong Received)> _reported = new();
+    // What was last reported of each connection (to compute interval deltas and tell new connections
+    // apart) is kept on the tracker's connection and comes back in its snapshots.
     private readonly List<ConnectionStats> _closed = new();
 
     private volatile bool _subscribed;
@@ -70,8 +70,6 @@ internal sealed class ConnectionStatsCollector
     /// <summary>Records a finished connection's last numbers, reported with the current interval.</summary>
     public void OnConnectionFinished(ConnectionSnapshot snapshot)
     {
-        var key = (snapshot.Connection.Id, snapshot.Connection.Encrypted);
-        var known = _reported.Remove(key, out var last);
         if (!_subscribed || _intervalStart == default)
         {
             return;
@@ -83,7 +81,7 @@ internal sealed class ConnectionStatsCollector
             return;
         }
 
-        _closed.Add(Build(snapshot, known, last, closed: true, _time.GetUtcNow()));
+        _closed.Add(Build(snapshot, closed: true, _time.GetUtcNow()));
     }
 
     /// <summary>Reports every connection when the interval has passed. Call on every tracker tick.</summary>
@@ -113,12 +111,9 @@ internal sealed class ConnectionStatsCollector
         var reports = tracker.ConnectionCount + _closed.Count;
         _room = Math.Max(_capacity, reports) - _channel.Reader.Count;
         HashSet<ConnectionId>? encrypted = null;
-        foreach (var snapshot in tracker.SnapshotConnections())
+        foreach (var snapshot in tracker.SnapshotConnections(markReported: true))
         {
-            var key = (snapshot.Connection.Id, snapshot.Connection.Encrypted);
-            var known = _reported.TryGetValue(key, out var last);
-            Write(Build(snapshot, known, last, closed: false, end));
-            _reported[key] = (snapshot.BytesSent, snapshot.BytesReceived);
+            Write(Build(snapshot, closed: false, end));
             if (snapshot.Connection.Encrypted)
             {
                 (encrypted ??= []).Add(snapshot.Connection.Id);
@@ -157,11 +152,10 @@ internal sealed class ConnectionStatsCollector
         }
 
         _closed.Clear();
-        _reported.Clear();
         _channel.Writer.TryComplete(error);
     }
 
-    private ConnectionStats Build(in ConnectionSnapshot snapshot, bool known, (ulong Sent, ulong Received) last, bool closed, DateTimeOffset end) => new()
+    private ConnectionStats Build(in ConnectionSnapshot snapshot, bool closed, DateTimeOffset end) => new()
     {
         Connection = snapshot.Connection,
         Protocol = snapshot.Protocol,
@@ -169,9 +163,9 @@ internal sealed class ConnectionStatsCollector
         IntervalEnd = end,
         BytesSent = snapshot.BytesSent,
         BytesReceived = snapshot.BytesReceived,
-        BytesSentInInterval = snapshot.BytesSent - Math.Min(last.Sent, snapshot.BytesSent),
-        BytesReceivedInInterval = snapshot.BytesReceived - Math.Min(last.Received, snapshot.BytesReceived),
-        Opened = !known,
+        BytesSentInInterval = snapshot.BytesSent - Math.Min(snapshot.ReportedBytesSent, snapshot.BytesSent),
+        BytesReceivedInInterval = snapshot.BytesReceived - Math.Min(snapshot.ReportedBytesReceived, snapshot.BytesReceived),
+        Opened = !snapshot.Reported,
         Closed = closed,
     };
 

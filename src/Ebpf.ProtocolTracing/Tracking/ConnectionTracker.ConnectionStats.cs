@@ -20,6 +20,9 @@ internal sealed partial class ConnectionTracker
             connection.Protocol?.Name,
             (ulong)Math.Max(connection.Egress.Next, connection.FinalEgressLength),
             (ulong)Math.Max(connection.Ingress.Next, connection.FinalIngressLength),
-            connection.LastActivityNs));
+            connection.LastActivityNs,
+            connection.StatsReported,
+            connection.StatsReportedBytesSent,
+            connection.StatsReportedBytesReceived));
     }
 }

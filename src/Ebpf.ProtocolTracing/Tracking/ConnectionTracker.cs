@@ -300,16 +300,32 @@ internal sealed partial class ConnectionTracker : IKernelEventSink
     }
 
     /// <summary>Per-connection byte counts and protocols, for a connection-statistics stream. Tracker thread only.</summary>
-    public IEnumerable<ConnectionSnapshot> SnapshotConnections()
+    /// <param name="markReported">
+    /// Remember each connection's byte counts as reported, so the next snapshot tells them in
+    /// <see cref="ConnectionSnapshot.ReportedBytesSent"/> and <see cref="ConnectionSnapshot.ReportedBytesReceived"/>
+    /// (kept on the connection, not in a table beside it).
+    /// </param>
+    public IEnumerable<ConnectionSnapshot> SnapshotConnections(bool markReported = false)
     {
         for (var connection = _newest; connection is not null; connection = connection.Older)
         {
-            yield return new ConnectionSnapshot(
+            var snapshot = new ConnectionSnapshot(
                 connection.Connection,
                 connection.Protocol?.Name,
                 (ulong)connection.Egress.Next,
                 (ulong)connection.Ingress.Next,
-                connection.LastActivityNs);
+                connection.LastActivityNs,
+                connection.StatsReported,
+                connection.StatsReportedBytesSent,
+                connection.StatsReportedBytesReceived);
+            if (markReported)
+            {
+                connection.StatsReported = true;
+                connection.StatsReportedBytesSent = snapshot.BytesSent;
+                connection.StatsReportedBytesReceived = snapshot.BytesReceived;
+            }
+
+            yield return snapshot;
         }
     }
 

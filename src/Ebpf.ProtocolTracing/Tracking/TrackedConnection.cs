@@ -98,6 +98,15 @@ internal sealed class TrackedConnection : IParseContext
     /// <inheritdoc />
     public IPEndPoint? CurrentPeer { get; set; }
 
+    /// <summary>A connection-statistics interval reported the connection.</summary>
+    public bool StatsReported { get; set; }
+
+    /// <summary>Bytes sent as the statistics last reported them.</summary>
+    public ulong StatsReportedBytesSent { get; set; }
+
+    /// <summary>Bytes received as the statistics last reported them.</summary>
+    public ulong StatsReportedBytesReceived { get; set; }
+
     public TrackedStream Stream(StreamDirection direction) => direction == StreamDirection.Egress ? Egress : Ingress;
 
     /// <inheritdoc />

@@ -4,7 +4,7 @@
  * instructions the verifier processed (its complexity limit is 1,000,000 per program), the
  * verification time the kernel reports, and how long the whole load took.
  *
- *   build/verifier-stats [object]
+ *   build/verifier-stats [object]      (default: trace.bpf.o beside the executable, i.e. build/)
  *
  * A program the verifier rejects is reported with the end of its log (the reason), and the exit
  * status is 1.
@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include <bpf/libbpf.h>
 
 #define LOG_SIZE (16u << 20)
@@ -51,9 +52,24 @@ static void print_log_tail(const char *log)
 	fprintf(stderr, "%s\n", start);
 }
 
+/* trace.bpf.o in the directory of this executable (make builds both into build/). */
+static const char *default_object(char *buf, size_t size)
+{
+	ssize_t len = readlink("/proc/self/exe", buf, size - sizeof("trace.bpf.o"));
+	char *slash;
+
+	if (len <= 0)
+		return "build/trace.bpf.o";
+	buf[len] = 0;
+	slash = strrchr(buf, '/');
+	strcpy(slash ? slash + 1 : buf, "trace.bpf.o");
+	return buf;
+}
+
 int main(int argc, char **argv)
 {
-	const char *path = argc > 1 ? argv[1] : "build/trace.bpf.o";
+	char exe_dir_object[4096];
+	const char *path = argc > 1 ? argv[1] : default_object(exe_dir_object, sizeof(exe_dir_object));
 	struct program_log *logs = NULL;
 	struct bpf_object *obj;
 	struct bpf_program *prog;

@@ -32,8 +32,10 @@ static __always_inline bool head_starts_with(const struct payload_head *head, co
 #define HEAD_IS(head, literal) head_starts_with((head), (literal), sizeof(literal) - 1)
 
 /* HTTP/1.x: a request line with a known method, or a status line. */
-static __always_inline bool infer_http(const struct payload_head *head)
+__noinline bool infer_http(const struct payload_head *head)
 {
+	if (!head)
+		return false;
 	switch (head->bytes[0]) {
 	case 'G':
 		return HEAD_IS(head, "GET ");
@@ -59,12 +61,12 @@ static __always_inline bool infer_http(const struct payload_head *head)
  * followed by a version string starting with a digit) or a command with a length that fits it
  * (https://dev.mysql.com/doc/dev/mysql-server/latest/page_protocol_basic_packets.html).
  */
-static __always_inline bool infer_mysql(const struct payload_head *head)
+__noinline bool infer_mysql(const struct payload_head *head)
 {
 	__u32 len;
 	__u8 cmd;
 
-	if (head->len < 5 || head->bytes[3] != 0)
+	if (!head || head->len < 5 || head->bytes[3] != 0)
 		return false;
 	len = head->bytes[0] | ((__u32)head->bytes[1] << 8) | ((__u32)head->bytes[2] << 16);
 	cmd = head->bytes[4];
@@ -114,10 +116,13 @@ static __always_inline bool resp_number_line(const struct payload_head *head)
 	return false;
 }
 
-static __always_inline bool infer_redis(const struct payload_head *head)
+__noinline bool infer_redis(const struct payload_head *head)
 {
-	__u8 next = head->bytes[1];
+	__u8 next;
 
+	if (!head)
+		return false;
+	next = head->bytes[1];
 	switch (head->bytes[0]) {
 	case '*':
 	case '$':
@@ -156,10 +161,12 @@ static __always_inline __u32 head_be32(const struct payload_head *head, __u32 at
 	       ((__u32)head->bytes[at + 2] << 8) | (__u32)head->bytes[at + 3];
 }
 
-static __always_inline bool infer_postgres(const struct payload_head *head)
+__noinline bool infer_postgres(const struct payload_head *head)
 {
 	__u32 len;
 
+	if (!head)
+		return false;
 	if (head->len >= 8 && head->bytes[0] == 0) {
 		len = head_be32(head, 0);
 		switch (head_be32(head, 4)) {
@@ -195,11 +202,13 @@ static __always_inline bool infer_postgres(const struct payload_head *head)
  * reserved bit clear, stream id zero or not as the type demands, and the fixed payload sizes
  * (https://www.rfc-editor.org/rfc/rfc9113#section-4.1).
  */
-static __always_inline bool infer_http2(const struct payload_head *head)
+__noinline bool infer_http2(const struct payload_head *head)
 {
 	__u32 len, stream;
 	__u8 flags;
 
+	if (!head)
+		return false;
 	if (HEAD_IS(head, "PRI * HTTP/2.0\r\n"))
 		return true;
 	if (head->len < 9 || (head->bytes[5] & 0x80))
@@ -241,8 +250,10 @@ static __always_inline bool infer_http2(const struct payload_head *head)
  * its separator. "+OK" and "-ERR" are left to the RESP guess they look like; "CONNECT {" to HTTP's
  * (user space asks every parser when the guessed one declines).
  */
-static __always_inline bool infer_nats(const struct payload_head *head)
+__noinline bool infer_nats(const struct payload_head *head)
 {
+	if (!head)
+		return false;
 	switch (head->bytes[0]) {
 	case 'I':
 		return HEAD_IS(head, "INFO {");
@@ -268,12 +279,15 @@ static __always_inline bool infer_nats(const struct payload_head *head)
  * a text or meta command word, a reply line; or a binary header — magic 0x80 (request) or 0x81
  * (response), an opcode in the defined range, data type 0, and extras plus key within the body length.
  */
-static __always_inline bool infer_memcached(const struct payload_head *head)
+__noinline bool infer_memcached(const struct payload_head *head)
 {
-	__u8 second = head->bytes[1];
-	__u8 third = head->bytes[2];
+	__u8 second, third;
 	__u32 key_len, body;
 
+	if (!head)
+		return false;
+	second = head->bytes[1];
+	third = head->bytes[2];
 	if (head->bytes[0] == 0x80 || head->bytes[0] == 0x81) {
 		if (head->len < 12 || head->bytes[5] != 0 || second > 0x48)
 			return false;
@@ -331,11 +345,14 @@ static __always_inline bool infer_memcached(const struct payload_head *head)
  * direction may send and a body under 256 MiB. v5 wraps frames in CRC-checked segments after STARTUP,
  * so only a v5 connection's first frames are recognised here.
  */
-static __always_inline bool infer_cassandra(const struct payload_head *head)
+__noinline bool infer_cassandra(const struct payload_head *head)
 {
-	__u8 version = head->bytes[0] & 0x7f;
-	__u8 opcode = head->bytes[4];
+	__u8 version, opcode;
 
+	if (!head)
+		return false;
+	version = head->bytes[0] & 0x7f;
+	opcode = head->bytes[4];
 	if (head->len < 9 || version < 3 || version > 5 || (head->bytes[1] & ~0x1f) || head_be32(head, 5) >= (1U << 28))
 		return false;
 	if (head->bytes[0] & 0x80) /* ERROR READY AUTHENTICATE SUPPORTED RESULT EVENT AUTH_CHALLENGE AUTH_SUCCESS */
@@ -353,13 +370,17 @@ static __always_inline bool infer_cassandra(const struct payload_head *head)
  * guessed is the request without its size: then the client id must be 1-255 bytes, printable.
  * Asked last: HTTP/2 frames can look like this.
  */
-static __always_inline bool infer_kafka(const struct payload_head *head)
+__noinline bool infer_kafka(const struct payload_head *head)
 {
-	__u32 size = head_be32(head, 0);
-	__u16 api_key = ((__u16)head->bytes[4] << 8) | head->bytes[5];
-	__u16 api_version = ((__u16)head->bytes[6] << 8) | head->bytes[7];
-	__u16 client_id_len = ((__u16)head->bytes[12] << 8) | head->bytes[13];
+	__u32 size;
+	__u16 api_key, api_version, client_id_len;
 
+	if (!head)
+		return false;
+	size = head_be32(head, 0);
+	api_key = ((__u16)head->bytes[4] << 8) | head->bytes[5];
+	api_version = ((__u16)head->bytes[6] << 8) | head->bytes[7];
+	client_id_len = ((__u16)head->bytes[12] << 8) | head->bytes[13];
 	if (head->len >= 11 && head->bytes[0] == 0 && head->bytes[1] <= 92 && head->bytes[2] == 0 &&
 	    head->bytes[3] <= 40 && head->bytes[4] < 0x80 && head->bytes[8] == 0 && head->bytes[9] > 0 &&
 	    head->bytes[10] >= 0x20 && head->bytes[10] <= 0x7e)
@@ -401,11 +422,11 @@ static __always_inline bool infer_dns_datagram(const struct payload_head *head)
 }
 
 /* DNS over TCP: a 2-byte length that covers at least the header, then the header (RFC 1035 4.2.2). */
-static __always_inline bool infer_dns_stream(const struct payload_head *head)
+__noinline bool infer_dns_stream(const struct payload_head *head)
 {
 	__u16 len;
 
-	if (head->len < 2)
+	if (!head || head->len < 2)
 		return false;
 	len = ((__u16)head->bytes[0] << 8) | head->bytes[1];
 	/*
@@ -427,14 +448,16 @@ static __always_inline bool infer_dns_stream(const struct payload_head *head)
  */
 #define AMQP_CLASS_MASK ((1ULL << 2) | (1ULL << 4) | (1ULL << 8) | (1ULL << 10) | (1ULL << 12) | (1ULL << 17) | (1ULL << 18))
 
-static __always_inline bool infer_amqp(const struct payload_head *head)
+__noinline bool infer_amqp(const struct payload_head *head)
 {
-	__u32 class_id = ((__u32)head->bytes[7] << 8) | head->bytes[8];
-	__u32 method_id = ((__u32)head->bytes[9] << 8) | head->bytes[10];
-	__u32 bad;
+	__u32 class_id, method_id, bad;
 
+	if (!head)
+		return false;
 	if (head_be32(head, 0) == 0x414d5150) /* "AMQP" */
 		return true;
+	class_id = ((__u32)head->bytes[7] << 8) | head->bytes[8];
+	method_id = ((__u32)head->bytes[9] << 8) | head->bytes[10];
 	bad = (head->bytes[0] ^ 1) | (head_be32(head, 3) >> 24) | (class_id % 5) | ((class_id / 5) >> 6) | (method_id >> 7) |
 	      (((AMQP_CLASS_MASK >> ((class_id / 5) & 63)) & 1) ^ 1);
 	return bad == 0;
@@ -450,9 +473,20 @@ static __always_inline bool infer_dns_stream_port(__u16 local_port, __u16 remote
 	return local_port == 53 || remote_port == 53;
 }
 
-/* The protocol the head looks like, or TRACE_PROTOCOL_UNKNOWN. */
-static __always_inline __u8 infer_protocol(const struct payload_head *head)
+/*
+ * The protocol the head looks like, or TRACE_PROTOCOL_UNKNOWN.
+ *
+ * A BPF global function on purpose (not static, never inlined): the verifier checks it once per
+ * program, on its own with head's bytes unknown, and a call only costs checking that head points to
+ * sizeof(*head) readable bytes. Inlined, the guesses' many branches were walked again on every path
+ * that reached them, which was over 95% of the verifier's work (and of the object's load time) and
+ * brought the largest programs within reach of its 1,000,000-instruction limit. The verifier assumes
+ * a global function's pointer may be NULL, hence the check.
+ */
+__noinline __u8 infer_protocol(const struct payload_head *head)
 {
+	if (!head)
+		return TRACE_PROTOCOL_UNKNOWN;
 	/* First: "CONNECT {" would pass for HTTP's CONNECT method, and a client may send it before reading INFO. */
 	if (infer_nats(head))
 		return TRACE_PROTOCOL_NATS;

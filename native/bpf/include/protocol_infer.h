@@ -5,6 +5,15 @@
  * false negatives only cost the bytes before the first recognisable message.
  *
  * One function per protocol, each given the same head bytes; infer_protocol() asks them in turn.
+ *
+ * The guesses and infer_protocol() are BPF global functions on purpose (not static, never inlined):
+ * the verifier checks each once per program, on its own with the head's bytes unknown, and a call
+ * costs it no more than checking that head points to sizeof(*head) readable bytes. Inlined, their
+ * many branches were walked again on every path that reached them: over 95% of the verifier's work
+ * and of the object's load time, and the largest programs came within reach of its
+ * 1,000,000-instruction limit. A new guess is written the same way: non-static, __noinline, and
+ * head checked for NULL before anything reads it (the verifier assumes a global function's
+ * pointer argument may be NULL). Helpers the guesses share stay static inline.
  */
 #ifndef TRACE_PROTOCOL_INFER_H
 #define TRACE_PROTOCOL_INFER_H
@@ -473,16 +482,7 @@ static __always_inline bool infer_dns_stream_port(__u16 local_port, __u16 remote
 	return local_port == 53 || remote_port == 53;
 }
 
-/*
- * The protocol the head looks like, or TRACE_PROTOCOL_UNKNOWN.
- *
- * A BPF global function on purpose (not static, never inlined): the verifier checks it once per
- * program, on its own with head's bytes unknown, and a call only costs checking that head points to
- * sizeof(*head) readable bytes. Inlined, the guesses' many branches were walked again on every path
- * that reached them, which was over 95% of the verifier's work (and of the object's load time) and
- * brought the largest programs within reach of its 1,000,000-instruction limit. The verifier assumes
- * a global function's pointer may be NULL, hence the check.
- */
+/* The protocol the head looks like, or TRACE_PROTOCOL_UNKNOWN (a global function: see the top of this file). */
 __noinline __u8 infer_protocol(const struct payload_head *head)
 {
 	if (!head)

@@ -6,14 +6,14 @@
  *
  * One function per protocol, each given the same head bytes; infer_protocol() asks them in turn.
  *
- * The guesses and infer_protocol() are BPF global functions on purpose (not static, never inlined):
- * the verifier checks each once per program, on its own with the head's bytes unknown, and a call
- * costs it no more than checking that head points to sizeof(*head) readable bytes. Inlined, their
- * many branches were walked again on every path that reached them: over 95% of the verifier's work
- * and of the object's load time, and the largest programs came within reach of its
- * 1,000,000-instruction limit. A new guess is written the same way: non-static, __noinline, and
- * head checked for NULL before anything reads it (the verifier assumes a global function's
- * pointer argument may be NULL). Helpers the guesses share stay static inline.
+ * infer_protocol() is a BPF global function on purpose (not static, never inlined): the verifier
+ * checks it once per program, on its own with the head's bytes unknown, and a call costs it no more
+ * than checking that head points to sizeof(*head) readable bytes. Inlined, the guesses' many branches
+ * were walked again on every path that reached them: over 95% of the verifier's work and of the
+ * object's load time, and the largest programs came within reach of its 1,000,000-instruction limit.
+ * The guesses themselves stay inlined into it (a call each would cost every unguessed syscall more
+ * than the guesses do), each behind GUESS's barrier so that the verifier's paths through one guess
+ * meet again before the next: a new guess is one more GUESS line.
  */
 #ifndef TRACE_PROTOCOL_INFER_H
 #define TRACE_PROTOCOL_INFER_H
@@ -41,10 +41,8 @@ static __always_inline bool head_starts_with(const struct payload_head *head, co
 #define HEAD_IS(head, literal) head_starts_with((head), (literal), sizeof(literal) - 1)
 
 /* HTTP/1.x: a request line with a known method, or a status line. */
-__noinline bool infer_http(const struct payload_head *head)
+static __always_inline bool infer_http(const struct payload_head *head)
 {
-	if (!head)
-		return false;
 	switch (head->bytes[0]) {
 	case 'G':
 		return HEAD_IS(head, "GET ");
@@ -70,12 +68,12 @@ __noinline bool infer_http(const struct payload_head *head)
  * followed by a version string starting with a digit) or a command with a length that fits it
  * (https://dev.mysql.com/doc/dev/mysql-server/latest/page_protocol_basic_packets.html).
  */
-__noinline bool infer_mysql(const struct payload_head *head)
+static __always_inline bool infer_mysql(const struct payload_head *head)
 {
 	__u32 len;
 	__u8 cmd;
 
-	if (!head || head->len < 5 || head->bytes[3] != 0)
+	if (head->len < 5 || head->bytes[3] != 0)
 		return false;
 	len = head->bytes[0] | ((__u32)head->bytes[1] << 8) | ((__u32)head->bytes[2] << 16);
 	cmd = head->bytes[4];
@@ -125,13 +123,10 @@ static __always_inline bool resp_number_line(const struct payload_head *head)
 	return false;
 }
 
-__noinline bool infer_redis(const struct payload_head *head)
+static __always_inline bool infer_redis(const struct payload_head *head)
 {
-	__u8 next;
+	__u8 next = head->bytes[1];
 
-	if (!head)
-		return false;
-	next = head->bytes[1];
 	switch (head->bytes[0]) {
 	case '*':
 	case '$':
@@ -170,12 +165,10 @@ static __always_inline __u32 head_be32(const struct payload_head *head, __u32 at
 	       ((__u32)head->bytes[at + 2] << 8) | (__u32)head->bytes[at + 3];
 }
 
-__noinline bool infer_postgres(const struct payload_head *head)
+static __always_inline bool infer_postgres(const struct payload_head *head)
 {
 	__u32 len;
 
-	if (!head)
-		return false;
 	if (head->len >= 8 && head->bytes[0] == 0) {
 		len = head_be32(head, 0);
 		switch (head_be32(head, 4)) {
@@ -211,13 +204,11 @@ __noinline bool infer_postgres(const struct payload_head *head)
  * reserved bit clear, stream id zero or not as the type demands, and the fixed payload sizes
  * (https://www.rfc-editor.org/rfc/rfc9113#section-4.1).
  */
-__noinline bool infer_http2(const struct payload_head *head)
+static __always_inline bool infer_http2(const struct payload_head *head)
 {
 	__u32 len, stream;
 	__u8 flags;
 
-	if (!head)
-		return false;
 	if (HEAD_IS(head, "PRI * HTTP/2.0\r\n"))
 		return true;
 	if (head->len < 9 || (head->bytes[5] & 0x80))
@@ -259,10 +250,8 @@ __noinline bool infer_http2(const struct payload_head *head)
  * its separator. "+OK" and "-ERR" are left to the RESP guess they look like; "CONNECT {" to HTTP's
  * (user space asks every parser when the guessed one declines).
  */
-__noinline bool infer_nats(const struct payload_head *head)
+static __always_inline bool infer_nats(const struct payload_head *head)
 {
-	if (!head)
-		return false;
 	switch (head->bytes[0]) {
 	case 'I':
 		return HEAD_IS(head, "INFO {");
@@ -288,15 +277,12 @@ __noinline bool infer_nats(const struct payload_head *head)
  * a text or meta command word, a reply line; or a binary header — magic 0x80 (request) or 0x81
  * (response), an opcode in the defined range, data type 0, and extras plus key within the body length.
  */
-__noinline bool infer_memcached(const struct payload_head *head)
+static __always_inline bool infer_memcached(const struct payload_head *head)
 {
-	__u8 second, third;
+	__u8 second = head->bytes[1];
+	__u8 third = head->bytes[2];
 	__u32 key_len, body;
 
-	if (!head)
-		return false;
-	second = head->bytes[1];
-	third = head->bytes[2];
 	if (head->bytes[0] == 0x80 || head->bytes[0] == 0x81) {
 		if (head->len < 12 || head->bytes[5] != 0 || second > 0x48)
 			return false;
@@ -354,14 +340,11 @@ __noinline bool infer_memcached(const struct payload_head *head)
  * direction may send and a body under 256 MiB. v5 wraps frames in CRC-checked segments after STARTUP,
  * so only a v5 connection's first frames are recognised here.
  */
-__noinline bool infer_cassandra(const struct payload_head *head)
+static __always_inline bool infer_cassandra(const struct payload_head *head)
 {
-	__u8 version, opcode;
+	__u8 version = head->bytes[0] & 0x7f;
+	__u8 opcode = head->bytes[4];
 
-	if (!head)
-		return false;
-	version = head->bytes[0] & 0x7f;
-	opcode = head->bytes[4];
 	if (head->len < 9 || version < 3 || version > 5 || (head->bytes[1] & ~0x1f) || head_be32(head, 5) >= (1U << 28))
 		return false;
 	if (head->bytes[0] & 0x80) /* ERROR READY AUTHENTICATE SUPPORTED RESULT EVENT AUTH_CHALLENGE AUTH_SUCCESS */
@@ -379,17 +362,13 @@ __noinline bool infer_cassandra(const struct payload_head *head)
  * guessed is the request without its size: then the client id must be 1-255 bytes, printable.
  * Asked last: HTTP/2 frames can look like this.
  */
-__noinline bool infer_kafka(const struct payload_head *head)
+static __always_inline bool infer_kafka(const struct payload_head *head)
 {
-	__u32 size;
-	__u16 api_key, api_version, client_id_len;
+	__u32 size = head_be32(head, 0);
+	__u16 api_key = ((__u16)head->bytes[4] << 8) | head->bytes[5];
+	__u16 api_version = ((__u16)head->bytes[6] << 8) | head->bytes[7];
+	__u16 client_id_len = ((__u16)head->bytes[12] << 8) | head->bytes[13];
 
-	if (!head)
-		return false;
-	size = head_be32(head, 0);
-	api_key = ((__u16)head->bytes[4] << 8) | head->bytes[5];
-	api_version = ((__u16)head->bytes[6] << 8) | head->bytes[7];
-	client_id_len = ((__u16)head->bytes[12] << 8) | head->bytes[13];
 	if (head->len >= 11 && head->bytes[0] == 0 && head->bytes[1] <= 92 && head->bytes[2] == 0 &&
 	    head->bytes[3] <= 40 && head->bytes[4] < 0x80 && head->bytes[8] == 0 && head->bytes[9] > 0 &&
 	    head->bytes[10] >= 0x20 && head->bytes[10] <= 0x7e)
@@ -431,11 +410,11 @@ static __always_inline bool infer_dns_datagram(const struct payload_head *head)
 }
 
 /* DNS over TCP: a 2-byte length that covers at least the header, then the header (RFC 1035 4.2.2). */
-__noinline bool infer_dns_stream(const struct payload_head *head)
+static __always_inline bool infer_dns_stream(const struct payload_head *head)
 {
 	__u16 len;
 
-	if (!head || head->len < 2)
+	if (head->len < 2)
 		return false;
 	len = ((__u16)head->bytes[0] << 8) | head->bytes[1];
 	/*
@@ -457,16 +436,14 @@ __noinline bool infer_dns_stream(const struct payload_head *head)
  */
 #define AMQP_CLASS_MASK ((1ULL << 2) | (1ULL << 4) | (1ULL << 8) | (1ULL << 10) | (1ULL << 12) | (1ULL << 17) | (1ULL << 18))
 
-__noinline bool infer_amqp(const struct payload_head *head)
+static __always_inline bool infer_amqp(const struct payload_head *head)
 {
-	__u32 class_id, method_id, bad;
+	__u32 class_id = ((__u32)head->bytes[7] << 8) | head->bytes[8];
+	__u32 method_id = ((__u32)head->bytes[9] << 8) | head->bytes[10];
+	__u32 bad;
 
-	if (!head)
-		return false;
 	if (head_be32(head, 0) == 0x414d5150) /* "AMQP" */
 		return true;
-	class_id = ((__u32)head->bytes[7] << 8) | head->bytes[8];
-	method_id = ((__u32)head->bytes[9] << 8) | head->bytes[10];
 	bad = (head->bytes[0] ^ 1) | (head_be32(head, 3) >> 24) | (class_id % 5) | ((class_id / 5) >> 6) | (method_id >> 7) |
 	      (((AMQP_CLASS_MASK >> ((class_id / 5) & 63)) & 1) ^ 1);
 	return bad == 0;
@@ -482,36 +459,39 @@ static __always_inline bool infer_dns_stream_port(__u16 local_port, __u16 remote
 	return local_port == 53 || remote_port == 53;
 }
 
+/*
+ * Returns protocol when guess accepts the head. The barrier makes the compiler forget what it loaded
+ * from head for earlier guesses, so it keeps no head byte in a register from one guess to the next:
+ * the verifier's states after different paths through a guess then agree (only head is live) and it
+ * walks the next guess once, not once per path — without it the guesses' cost multiplies.
+ */
+#define GUESS(head, guess, protocol)          \
+	do {                                  \
+		barrier_var(head);            \
+		if (guess(head))              \
+			return (protocol);    \
+	} while (0)
+
 /* The protocol the head looks like, or TRACE_PROTOCOL_UNKNOWN (a global function: see the top of this file). */
 __noinline __u8 infer_protocol(const struct payload_head *head)
 {
+	/* The verifier assumes a global function's pointer argument may be NULL. */
 	if (!head)
 		return TRACE_PROTOCOL_UNKNOWN;
 	/* First: "CONNECT {" would pass for HTTP's CONNECT method, and a client may send it before reading INFO. */
-	if (infer_nats(head))
-		return TRACE_PROTOCOL_NATS;
+	GUESS(head, infer_nats, TRACE_PROTOCOL_NATS);
 	/* Before HTTP/2: a binary memcached header can pass for a frame header with an impossible length. */
-	if (infer_memcached(head))
-		return TRACE_PROTOCOL_MEMCACHED;
-	if (infer_http(head))
-		return TRACE_PROTOCOL_HTTP;
-	if (infer_postgres(head))
-		return TRACE_PROTOCOL_POSTGRES;
-	if (infer_mysql(head))
-		return TRACE_PROTOCOL_MYSQL;
-	if (infer_redis(head))
-		return TRACE_PROTOCOL_REDIS;
-	if (infer_cassandra(head))
-		return TRACE_PROTOCOL_CASSANDRA;
+	GUESS(head, infer_memcached, TRACE_PROTOCOL_MEMCACHED);
+	GUESS(head, infer_http, TRACE_PROTOCOL_HTTP);
+	GUESS(head, infer_postgres, TRACE_PROTOCOL_POSTGRES);
+	GUESS(head, infer_mysql, TRACE_PROTOCOL_MYSQL);
+	GUESS(head, infer_redis, TRACE_PROTOCOL_REDIS);
+	GUESS(head, infer_cassandra, TRACE_PROTOCOL_CASSANDRA);
 	/* Before HTTP/2: an AMQP method frame passes for a DATA frame header on stream 0x3c0028 or so. */
-	if (infer_amqp(head))
-		return TRACE_PROTOCOL_AMQP;
-	if (infer_http2(head))
-		return TRACE_PROTOCOL_HTTP2;
-	if (infer_dns_stream(head))
-		return TRACE_PROTOCOL_DNS;
-	if (infer_kafka(head))
-		return TRACE_PROTOCOL_KAFKA;
+	GUESS(head, infer_amqp, TRACE_PROTOCOL_AMQP);
+	GUESS(head, infer_http2, TRACE_PROTOCOL_HTTP2);
+	GUESS(head, infer_dns_stream, TRACE_PROTOCOL_DNS);
+	GUESS(head, infer_kafka, TRACE_PROTOCOL_KAFKA);
 	return TRACE_PROTOCOL_UNKNOWN;
 }
 

@@ -31,13 +31,12 @@ internal sealed class TrackedConnection : IParseContext
     {
         _tracker = tracker;
         Key = key;
-        Id = key.Id;
         Connection = connection;
         Egress = new TrackedStream(StreamDirection.Egress, memory);
         Ingress = new TrackedStream(StreamDirection.Ingress, memory);
     }
 
-    public ConnectionId Id { get; }
+    public ConnectionId Id => Key.Id;
 
     /// <summary>The kernel connection and which of its streams (socket bytes or TLS plaintext) this is.</summary>
     public TrackedConnectionKey Key { get; }

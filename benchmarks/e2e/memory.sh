@@ -40,7 +40,10 @@ smaps_breakdown() {
 	echo "  where the RSS is ($1):"
 	awk '/^[0-9a-f]+-[0-9a-f]+ / { name = $6 == "" ? "anonymous" : $6; next }
 		/^Rss:/ { rss[name] += $2 }
-		END { for (n in rss) if (rss[n] >= 1024) printf "    %6.1f MiB  %s\n", rss[n] / 1024, n }' "/proc/$tracer_pid/smaps" | sort -rn
+		END {
+			for (n in rss) if (rss[n] >= 1024) printf "    %6.1f MiB  %s\n", rss[n] / 1024, n; else rest += rss[n]
+			printf "    %6.1f MiB  (other mappings, each under 1 MiB)\n", rest / 1024
+		}' "/proc/$tracer_pid/smaps" | sort -rn
 }
 
 e2e_start_tracer "${pid_args[@]}"

@@ -2,7 +2,7 @@
 /*
  * Socket data capture from syscall tracepoints.
  *
- * Each traced syscall has an entry program that remembers its arguments (keyed by pid_tgid) and an
+ * Each traced syscall has an entry program that remembers its arguments (in the thread's storage) and an
  * exit program that reads the result and emits events: OPEN when a TCP connection is first tracked,
  * DATA for the bytes it moved, CLOSE when its fd is closed. Every byte moved advances the stream
  * position of its direction, whether or not it is sent up, so user space sees every loss as a gap
@@ -173,6 +173,30 @@ static __always_inline struct conn_state *track_conn(void *ctx, struct trace_con
 	return st;
 }
 
+/* Remembers args for this thread's syscall exit. */
+static __always_inline void syscall_begin(const struct syscall_args *args)
+{
+	struct syscall_args *slot = bpf_task_storage_get(&active_syscalls, bpf_get_current_task_btf(), 0,
+							 BPF_LOCAL_STORAGE_GET_F_CREATE);
+
+	if (!slot)
+		return;
+	*slot = *args;
+	slot->pending = 1;
+}
+
+/* Takes what this thread's syscall entry remembered; false when it remembered nothing. */
+static __always_inline bool syscall_end(struct syscall_args *args)
+{
+	struct syscall_args *slot = bpf_task_storage_get(&active_syscalls, bpf_get_current_task_btf(), 0, 0);
+
+	if (!slot || !slot->pending)
+		return false;
+	*args = *slot;
+	slot->pending = 0;
+	return true;
+}
+
 /* ---- connect / accept / close ---- */
 
 SEC("tracepoint/syscalls/sys_enter_connect")
@@ -189,7 +213,7 @@ int enter_connect(struct trace_event_raw_sys_enter *ctx)
 	if (!sk)
 		return 0;
 	args.sk = (__u64)sk;
-	bpf_map_update_elem(&active_syscalls, &pid_tgid, &args, BPF_ANY);
+	syscall_begin(&args);
 	return 0;
 }
 
@@ -197,16 +221,15 @@ SEC("tracepoint/syscalls/sys_exit_connect")
 int exit_connect(struct trace_event_raw_sys_exit *ctx)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
-	struct syscall_args *args = bpf_map_lookup_elem(&active_syscalls, &pid_tgid);
+	struct syscall_args args;
 	struct trace_config *cfg;
 	__s32 fd;
 	__u64 sk;
 
-	if (!args)
+	if (!syscall_end(&args))
 		return 0;
-	fd = args->fd;
-	sk = args->sk;
-	bpf_map_delete_elem(&active_syscalls, &pid_tgid);
+	fd = args.fd;
+	sk = args.sk;
 	if (ctx->ret != 0 && ctx->ret != -ERR_EINPROGRESS)
 		return 0;
 	cfg = traced_config(pid_tgid >> 32);
@@ -257,7 +280,7 @@ int enter_close(struct trace_event_raw_sys_enter *ctx)
 	/* Only tracked fds are remembered: close() of files is by far the common case. */
 	if (!bpf_map_lookup_elem(&conn_info, &id))
 		return 0;
-	bpf_map_update_elem(&active_syscalls, &pid_tgid, &args, BPF_ANY);
+	syscall_begin(&args);
 	return 0;
 }
 
@@ -265,17 +288,16 @@ SEC("tracepoint/syscalls/sys_exit_close")
 int exit_close(struct trace_event_raw_sys_exit *ctx)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
-	struct syscall_args *args = bpf_map_lookup_elem(&active_syscalls, &pid_tgid);
+	struct syscall_args args;
 	struct trace_config *cfg = get_config();
 	struct conn_state *st;
 	__u32 tgid = pid_tgid >> 32;
 	__s32 fd;
 	__u64 id;
 
-	if (!args)
+	if (!syscall_end(&args))
 		return 0;
-	fd = args->fd;
-	bpf_map_delete_elem(&active_syscalls, &pid_tgid);
+	fd = args.fd;
 	/* close() releases the fd even when it reports an error, except for a bad fd. */
 	if (ctx->ret == -ERR_EBADF || !cfg)
 		return 0;
@@ -646,7 +668,7 @@ static __always_inline int handle_io_enter(struct trace_event_raw_sys_enter *ctx
 	args.layout = layout;
 	args.direction = direction;
 	args.source = source;
-	bpf_map_update_elem(&active_syscalls, &pid_tgid, &args, BPF_ANY);
+	syscall_begin(&args);
 	return 0;
 }
 
@@ -655,7 +677,6 @@ static __always_inline int handle_io_exit(struct trace_event_raw_sys_exit *ctx, 
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	__u32 tgid = pid_tgid >> 32;
-	struct syscall_args *stored = bpf_map_lookup_elem(&active_syscalls, &pid_tgid);
 	struct syscall_args args;
 	struct trace_config *cfg;
 	struct conn_state *st;
@@ -668,10 +689,8 @@ static __always_inline int handle_io_exit(struct trace_event_raw_sys_exit *ctx, 
 	int protocol;
 	bool ciphertext;
 
-	if (!stored)
+	if (!syscall_end(&args))
 		return 0;
-	args = *stored;
-	bpf_map_delete_elem(&active_syscalls, &pid_tgid);
 	if (ret <= 0)
 		return 0;
 	cfg = get_config();

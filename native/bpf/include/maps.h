@@ -14,7 +14,6 @@
 #define PID_FILTER_SIZE 16384
 #define FORCED_PORTS_SIZE 1024
 /* Threads inside a traced syscall at one time (entry → exit hand-over). */
-#define ACTIVE_SYSCALLS_SIZE 65536
 /* Ring buffer size when user space does not set one with bpf_map__set_max_entries. */
 #define DEFAULT_RINGBUF_BYTES (16 * 1024 * 1024)
 
@@ -45,7 +44,7 @@ enum io_layout {
 	IO_LAYOUT_MMSGHDR = 4, /* struct mmsghdr[count] */
 };
 
-/* Handed from a syscall's entry to its exit (value of active_syscalls, keyed by pid_tgid). */
+/* Handed from a syscall's entry to its exit on the same thread (active_syscalls: the thread's storage). */
 struct syscall_args {
 	__u64 ptr;      /* buffer, iovec array, msghdr or mmsghdr array */
 	__u64 sk;       /* struct sock of fd, resolved at entry */
@@ -56,7 +55,8 @@ struct syscall_args {
 	__u8 source;    /* enum trace_source */
 	__u8 discard;   /* MSG_TRUNC on a stream socket: bytes were consumed but not copied to the buffer */
 	__u8 transport; /* enum trace_transport of fd */
-	__u8 pad[3];
+	__u8 pending;   /* set by the entry, cleared by the exit that takes the arguments */
+	__u8 pad[2];
 	__u64 name;     /* recvfrom/sendto: the user's struct sockaddr (the datagram's peer), else 0 */
 };
 
@@ -145,10 +145,15 @@ struct {
 	__type(value, __u64);
 } counters SEC(".maps");
 
+/*
+ * Task storage, not a hash keyed by pid_tgid: the slot hangs off the thread itself (no hashing, no
+ * LRU list, no lock per update and delete on every traced syscall) and dies with it, so a thread killed
+ * inside a blocking call leaves nothing behind.
+ */
 struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, ACTIVE_SYSCALLS_SIZE);
-	__type(key, __u64); /* pid_tgid */
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
 	__type(value, struct syscall_args);
 } active_syscalls SEC(".maps");
 

@@ -9,6 +9,9 @@
 
 #include "trace_events.h"
 
+/* A no-op at run time: lets the verifier type a kernel address kept as a number (Linux 6.2+). */
+extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym;
+
 /* These come from uapi headers that cannot be mixed with vmlinux.h. */
 #define TRACE_S_IFMT 00170000
 #define TRACE_S_IFSOCK 0140000
@@ -34,34 +37,41 @@ struct endpoints {
 static __always_inline struct sock *inet_sock_of_fd(__s32 fd, __u8 *transport)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
-	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
-	struct file **fds;
-	struct file *file = NULL;
+	struct fdtable *fdt = task->files->fdt;
+	struct file *file_addr = NULL;
+	struct sock *sk = NULL;
 	struct socket *socket;
-	struct sock *sk;
+	struct file *file;
+	struct sock *s;
 	__u16 family, protocol;
 	short type;
 
-	if (fd < 0 || !fdt || (__u32)fd >= BPF_CORE_READ(fdt, max_fds))
+	/*
+	 * Typed loads through BTF pointers (faults read as zero) instead of a bpf_probe_read_kernel call
+	 * per field: this runs at the entry of every read and write of a traced process. Only the two
+	 * loads the verifier cannot type (an array element at a variable index, a pointer kept as a
+	 * number) use the helper; bpf_rdonly_cast costs nothing at run time.
+	 */
+	if (fd < 0 || !fdt || (__u32)fd >= fdt->max_fds)
 		return NULL;
-	fds = BPF_CORE_READ(fdt, fd);
-	if (bpf_probe_read_kernel(&file, sizeof(file), &fds[fd]) || !file)
+	if (bpf_probe_read_kernel(&file_addr, sizeof(file_addr), &fdt->fd[fd]) || !file_addr)
 		return NULL;
-	if ((BPF_CORE_READ(file, f_inode, i_mode) & TRACE_S_IFMT) != TRACE_S_IFSOCK)
+	file = bpf_rdonly_cast(file_addr, bpf_core_type_id_kernel(struct file));
+	if ((file->f_inode->i_mode & TRACE_S_IFMT) != TRACE_S_IFSOCK)
 		return NULL;
-	socket = BPF_CORE_READ(file, private_data);
+	socket = bpf_rdonly_cast(file->private_data, bpf_core_type_id_kernel(struct socket));
 	if (!socket)
 		return NULL;
-	type = BPF_CORE_READ(socket, type);
+	type = socket->type;
 	if (type != TRACE_SOCK_STREAM && type != TRACE_SOCK_DGRAM)
 		return NULL;
-	sk = BPF_CORE_READ(socket, sk);
-	if (!sk)
+	if (bpf_probe_read_kernel(&sk, sizeof(sk), &socket->sk) || !sk)
 		return NULL;
-	family = BPF_CORE_READ(sk, __sk_common.skc_family);
+	s = bpf_rdonly_cast(sk, bpf_core_type_id_kernel(struct sock));
+	family = s->__sk_common.skc_family;
 	if (family != TRACE_AF_INET && family != TRACE_AF_INET6)
 		return NULL;
-	protocol = BPF_CORE_READ(sk, sk_protocol);
+	protocol = s->sk_protocol;
 	if (type == TRACE_SOCK_STREAM && protocol == TRACE_IPPROTO_TCP)
 		*transport = TRACE_TRANSPORT_TCP;
 	else if (type == TRACE_SOCK_DGRAM && protocol == TRACE_IPPROTO_UDP)

@@ -14,8 +14,13 @@
  *    functions' addresses are user space's per executable (go_tls_binaries, keyed by the inode of
  *    the process's executable), read from the binary's DWARF or known per Go version.
  *
+ * Write's plaintext goes up at its entry when user space put that probe on the stack check's jbe
+ * (write_at_entry): the bytes are in the buffer then, and a client's other goroutine may read the
+ * answer (Go's HTTP clients read and write on separate goroutines) before Write returns, so sending
+ * the request at the return could put it behind its own response. Write writes all of b or fails.
+ *
  * At a RET the result n is in RAX, as an SSL_read/SSL_write result is: the call is handed to
- * tls_probes.h's return path (tls_calls, keyed by the current thread) with its fd already known, so
+ * tls_probes.h's return path (the current thread's tls_threads call) with its fd already known, so
  * the plaintext goes up exactly as OpenSSL's does (same events, positions and ciphertext handling).
  *
  * Included by trace.bpf.c after tls_probes.h.
@@ -24,6 +29,8 @@
 #define TRACE_TLS_GO_H
 
 #define GO_TLS_CALLS_SIZE 65536
+#define X86_EFLAGS_CF 0x0001
+#define X86_EFLAGS_ZF 0x0040
 #define GO_TLS_BINARIES_SIZE 1024
 
 /* What user space learned about one Go executable (value of go_tls_binaries). */
@@ -35,6 +42,8 @@ struct go_tls_binary {
 	__u32 tcp_conn_fd_offset; /* net.TCPConn → conn.fd (*netFD) */
 	__u32 net_fd_pfd_offset;  /* netFD.pfd (poll.FD) */
 	__u32 pfd_sysfd_offset;   /* poll.FD.Sysfd */
+	__u32 write_at_entry;     /* 1: Write's entry probe is on its stack check's jbe, Write's plaintext goes up there */
+	__u32 pad;
 };
 
 struct go_tls_call_key {
@@ -105,6 +114,12 @@ static __always_inline int go_tls_enter(struct pt_regs *ctx, __u8 direction)
 	bin = bpf_map_lookup_elem(&go_tls_binaries, &inode);
 	if (!bin)
 		return 0;
+	/*
+	 * On the stack check's jbe, CF or ZF set means the stack must grow first: the jump goes to
+	 * morestack, which restarts the function, and this probe fires again with the same arguments.
+	 */
+	if (direction == TRACE_EGRESS && bin->write_at_entry && (ctx->flags & (X86_EFLAGS_CF | X86_EFLAGS_ZF)))
+		return 0;
 	function = direction == TRACE_EGRESS ? bin->write_address : bin->read_address;
 	call.conn = ctx->ax;
 	call.buf = ctx->bx;
@@ -113,6 +128,11 @@ static __always_inline int go_tls_enter(struct pt_regs *ctx, __u8 direction)
 	call.fd = go_tls_conn_fd(bin, call.conn, ctx->ip - function);
 	if (call.fd < 0)
 		return 0;
+	if (direction == TRACE_EGRESS && bin->write_at_entry) {
+		struct tls_call out = { .ssl = call.conn, .buf = call.buf, .fd = call.fd, .direction = TRACE_EGRESS };
+
+		return tls_emit(ctx, &out, ctx->cx);
+	}
 	bpf_map_update_elem(&go_tls_calls, &key, &call, BPF_ANY);
 	return 0;
 }
@@ -146,8 +166,7 @@ int go_tls_return(struct pt_regs *ctx)
 	call.direction = stored->direction;
 	bpf_map_delete_elem(&go_tls_calls, &key);
 	/* tls_return takes it from here: n is in RAX like an SSL_read/SSL_write result. */
-	if (bpf_map_update_elem(&tls_calls, &pid_tgid, &call, BPF_ANY))
-		return 0;
+	tls_call_begin(&call);
 	return tls_return(ctx);
 }
 

@@ -11,7 +11,7 @@
  *  2. the socket its memory BIOs were tied to by following the ciphertext buffers (tls_membio.h:
  *     .NET's SslStream, which moves ciphertext itself, often on another thread);
  *  3. what an earlier call of the same SSL* learned (tls_ssl_fd);
- *  4. the socket the thread used last (tls_thread_fd), except in processes that use memory BIOs.
+ *  4. the socket the thread used last (tls_threads), except in processes that use memory BIOs.
  *     Libraries with their own BIOs and a single I/O thread (node) make no syscall inside the call;
  *     they move the ciphertext on the same thread just before SSL_read and just after SSL_write.
  * Once a connection has seen a TLS call, its socket bytes are ciphertext and are no longer sent up.
@@ -22,12 +22,10 @@
 #define TRACE_TLS_PROBES_H
 
 /* TLS calls in progress at one time (entry → return hand-over), and SSL objects remembered. */
-#define TLS_ACTIVE_CALLS_SIZE 65536
 #define TLS_SSL_FD_SIZE 65536
-#define TLS_THREAD_FD_SIZE 65536
 #define TLS_EXEC_SIZE 4096
 
-/* One SSL_read/SSL_write call, from its entry to its return (value of tls_calls, keyed by pid_tgid). */
+/* One SSL_read/SSL_write call, from its entry to its return. */
 struct tls_call {
 	__u64 ssl;       /* the SSL* */
 	__u64 buf;       /* plaintext buffer */
@@ -44,12 +42,25 @@ struct tls_ssl_key {
 	__u64 ssl;
 };
 
+/* A thread's TLS state: the call in progress (entry → return) and the socket it used last. */
+struct tls_thread {
+	struct tls_call call;
+	__s32 last_fd;
+	__u8 call_pending; /* call holds an entry whose return has not run */
+	__u8 has_last_fd;
+	__u8 pad[2];
+};
+
+/*
+ * Task storage: touched by every socket syscall exit of a traced process, so no hash, LRU list or
+ * lock per access; dies with the thread.
+ */
 struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, TLS_ACTIVE_CALLS_SIZE);
-	__type(key, __u64); /* pid_tgid */
-	__type(value, struct tls_call);
-} tls_calls SEC(".maps");
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct tls_thread);
+} tls_threads SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
@@ -57,13 +68,6 @@ struct {
 	__type(key, struct tls_ssl_key);
 	__type(value, __s32);
 } tls_ssl_fd SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, TLS_THREAD_FD_SIZE);
-	__type(key, __u64); /* pid_tgid */
-	__type(value, __s32);
-} tls_thread_fd SEC(".maps");
 
 /*
  * Processes that called exec since user space last looked (keyed by tgid). User space drains it and
@@ -79,6 +83,23 @@ struct {
 /* Memory-BIO users: the SSL* → socket tie from the ciphertext buffers. */
 #include "tls_membio.h"
 
+static __always_inline struct tls_thread *tls_thread_state(bool create)
+{
+	return bpf_task_storage_get(&tls_threads, bpf_get_current_task_btf(), 0,
+				    create ? BPF_LOCAL_STORAGE_GET_F_CREATE : 0);
+}
+
+/* Hands a call's entry to its return on this thread. */
+static __always_inline void tls_call_begin(const struct tls_call *call)
+{
+	struct tls_thread *thread = tls_thread_state(true);
+
+	if (!thread)
+		return;
+	thread->call = *call;
+	thread->call_pending = 1;
+}
+
 /*
  * Called by every traced socket syscall's exit. Remembers the thread's socket and, inside a TLS call,
  * which fd that call uses; for memory-BIO users, where the ciphertext went (the transfer's first
@@ -87,8 +108,7 @@ struct {
 static __always_inline bool tls_note_socket_io(__u64 pid_tgid, const struct syscall_args *args, __u8 layout,
 					       __u64 total, struct conn_state *st)
 {
-	struct tls_call *call = bpf_map_lookup_elem(&tls_calls, &pid_tgid);
-	__s32 *last = bpf_map_lookup_elem(&tls_thread_fd, &pid_tgid);
+	struct tls_thread *thread = tls_thread_state(true);
 	__u32 tgid = pid_tgid >> 32;
 	__s32 fd = args->fd;
 	__u64 addr, len;
@@ -98,14 +118,12 @@ static __always_inline bool tls_note_socket_io(__u64 pid_tgid, const struct sysc
 		tls_membio_socket_io(tgid, fd, args->direction, addr, len);
 	}
 
-	if (last) {
-		if (*last != fd)
-			*last = fd;
-	} else {
-		bpf_map_update_elem(&tls_thread_fd, &pid_tgid, &fd, BPF_ANY);
-	}
-	if (call) {
-		call->fd = fd;
+	if (!thread)
+		return st->tls != 0;
+	thread->last_fd = fd;
+	thread->has_last_fd = 1;
+	if (thread->call_pending) {
+		thread->call.fd = fd;
 		return true;
 	}
 	return st->tls != 0;
@@ -125,7 +143,7 @@ static __always_inline int tls_enter(struct pt_regs *ctx, __u8 direction, __u8 e
 	call.fd = -1;
 	call.direction = direction;
 	call.ex = ex;
-	bpf_map_update_elem(&tls_calls, &pid_tgid, &call, BPF_ANY);
+	tls_call_begin(&call);
 	if (bpf_map_lookup_elem(&tls_membio_procs, &tgid))
 		tls_membio_ssl_call(pid_tgid, call.ssl, direction);
 	return 0;
@@ -136,6 +154,7 @@ static __always_inline __s32 tls_resolve_fd(__u64 pid_tgid, const struct tls_cal
 {
 	__u32 tgid = pid_tgid >> 32;
 	struct tls_ssl_key key = { .tgid = tgid, .ssl = call->ssl };
+	struct tls_thread *thread;
 	__s32 fd = call->fd;
 	__s32 *known;
 
@@ -149,10 +168,10 @@ static __always_inline __s32 tls_resolve_fd(__u64 pid_tgid, const struct tls_cal
 		/* A memory-BIO user moves ciphertext on any thread: the thread's last socket would mis-tie. */
 		if (bpf_map_lookup_elem(&tls_membio_procs, &tgid))
 			return -1;
-		known = bpf_map_lookup_elem(&tls_thread_fd, &pid_tgid);
-		if (!known)
+		thread = tls_thread_state(false);
+		if (!thread || !thread->has_last_fd)
 			return -1;
-		fd = *known;
+		fd = thread->last_fd;
 	}
 	bpf_map_update_elem(&tls_ssl_fd, &key, &fd, BPF_ANY);
 	return fd;
@@ -168,43 +187,26 @@ static __always_inline void tls_infer(struct conn_state *st, __u64 buf, __u64 le
 	st->tls_protocol = infer_protocol(&head);
 }
 
-static __always_inline int tls_return(struct pt_regs *ctx)
+/* Sends up total bytes of plaintext of call at call->buf (at a TLS call's return, or a Go Write's entry). */
+static __always_inline int tls_emit(struct pt_regs *ctx, const struct tls_call *callp, __u64 total)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	__u32 tgid = pid_tgid >> 32;
-	struct tls_call *stored = bpf_map_lookup_elem(&tls_calls, &pid_tgid);
 	struct walk_ctx wc = { .ctx = ctx };
 	struct conn_key disabled_key = {};
 	struct trace_config *cfg;
 	struct conn_state *st;
 	struct chunk_walk *w;
-	struct tls_call call;
+	struct tls_call call = *callp;
 	struct sock *sk;
 	__u32 zero = 0;
-	__u64 total = 0, position, id;
-	long ret = PT_REGS_RC(ctx);
+	__u64 position, id;
 	int protocol;
 	__s32 fd;
 
-	if (!stored)
-		return 0;
-	call = *stored;
-	bpf_map_delete_elem(&tls_calls, &pid_tgid);
 	cfg = get_config();
-	if (!cfg)
+	if (!cfg || total == 0)
 		return 0;
-	if (call.ex) {
-		/* SSL_*_ex return 1 on success and store the byte count. */
-		if ((int)ret != 1 || !call.len_ptr || bpf_probe_read_user(&total, sizeof(total), (const void *)call.len_ptr))
-			return 0;
-	} else {
-		if ((int)ret <= 0)
-			return 0;
-		total = (__u32)(int)ret;
-	}
-	if (total == 0)
-		return 0;
-
 	fd = tls_resolve_fd(pid_tgid, &call);
 	if (fd < 0)
 		return 0;
@@ -262,6 +264,29 @@ static __always_inline int tls_return(struct pt_regs *ctx)
 	if (w->total_left > 0)
 		emit_data(ctx, w, 0, 0, w->total_left);
 	return 0;
+}
+
+static __always_inline int tls_return(struct pt_regs *ctx)
+{
+	struct tls_thread *thread = tls_thread_state(false);
+	long ret = PT_REGS_RC(ctx);
+	struct tls_call call;
+	__u64 total = 0;
+
+	if (!thread || !thread->call_pending)
+		return 0;
+	call = thread->call;
+	thread->call_pending = 0;
+	if (call.ex) {
+		/* SSL_*_ex return 1 on success and store the byte count. */
+		if ((int)ret != 1 || !call.len_ptr || bpf_probe_read_user(&total, sizeof(total), (const void *)call.len_ptr))
+			return 0;
+	} else {
+		if ((int)ret <= 0)
+			return 0;
+		total = (__u32)(int)ret;
+	}
+	return tls_emit(ctx, &call, total);
 }
 
 /* Bare "uprobe" sections: user space attaches them to each TLS library it finds. */

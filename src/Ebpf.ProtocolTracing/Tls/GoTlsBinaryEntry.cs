@@ -27,6 +27,12 @@ internal struct GoTlsBinaryEntry
     /// <summary>See <see cref="GoStructLayout.PfdSysfdOffset"/>.</summary>
     public uint PfdSysfdOffset;
 
+    /// <summary>1 when Write's plaintext goes up at its entry probe (on the stack check's <c>jbe</c>), not at its RETs.</summary>
+    public uint WriteAtEntry;
+
+    /// <summary>Keeps the size a multiple of 8, as in C.</summary>
+    public uint Padding;
+
     /// <summary>The entry of <paramref name="target"/>.</summary>
     public static GoTlsBinaryEntry From(GoTlsTarget target) => new()
     {
@@ -37,5 +43,6 @@ internal struct GoTlsBinaryEntry
         TcpConnFdOffset = target.Layout.TcpConnFdOffset,
         NetFdPfdOffset = target.Layout.NetFdPfdOffset,
         PfdSysfdOffset = target.Layout.PfdSysfdOffset,
+        WriteAtEntry = target.WriteProbes.EntryOnStackCheckJump ? 1u : 0u,
     };
 }

@@ -131,6 +131,15 @@ internal static class GoTlsInspector
             offsets.Add(function.FileOffset + offset);
         }
 
-        return new GoFunctionProbes(UprobeEmulation.EmulatedEntryOffset(code, function.Address, EntryRegisters), offsets);
+        var entry = UprobeEmulation.EmulatedEntryOffset(code, function.Address, EntryRegisters);
+        return new GoFunctionProbes(entry, entry > 0 && IsStackCheckJump(code.AsSpan(entry), function.Address + (ulong)entry), offsets);
+    }
+
+    /// <summary>Whether <paramref name="code"/> starts with the <c>jbe</c> of Go's stack check (to <c>morestack</c> when CF or ZF is set).</summary>
+    private static bool IsStackCheckJump(ReadOnlySpan<byte> code, ulong address)
+    {
+        var decoder = Decoder.Create(64, new ByteArrayCodeReader(code[..Math.Min(code.Length, 16)].ToArray()), address);
+        decoder.Decode(out var instruction);
+        return instruction.Code is Code.Jbe_rel8_64 or Code.Jbe_rel32_64;
     }
 }

@@ -26,5 +26,9 @@ internal sealed record GoTlsTarget(
 /// Bytes from the function's start to the instruction the entry probe sits on: 0, or the conditional jump
 /// of its stack check, which the kernel emulates (see <see cref="UprobeEmulation.EmulatedEntryOffset"/>).
 /// </param>
+/// <param name="EntryOnStackCheckJump">
+/// The entry probe is on the stack check's <c>jbe</c>: its flags tell whether the call goes on or restarts after
+/// growing the stack, so the one fire that goes on is known (Write's plaintext goes up there).
+/// </param>
 /// <param name="Returns">File offsets of the function's RET instructions.</param>
-internal sealed record GoFunctionProbes(int EntryOffset, IReadOnlyList<long> Returns);
+internal sealed record GoFunctionProbes(int EntryOffset, bool EntryOnStackCheckJump, IReadOnlyList<long> Returns);

@@ -43,8 +43,10 @@ internal sealed partial class TlsProbeAttacher
                      (target.Read, readEntry, target.ReadProbes),
                  })
         {
+            // Write's plaintext goes up at its entry when that sits on the stack check's jump: its RETs need no probe.
             var allReturns = true;
-            foreach (var offset in probes.Returns)
+            var returns = function == target.Write && probes.EntryOnStackCheckJump ? [] : probes.Returns;
+            foreach (var offset in returns)
             {
                 allReturns &= TryAttachAt(returnProgram, target.OpenPath, function.Name, offset);
             }

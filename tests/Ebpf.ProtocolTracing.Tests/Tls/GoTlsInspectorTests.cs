@@ -75,6 +75,7 @@ public sealed class GoTlsInspectorTests
             var jumpAddress = ulong.Parse(jump.Split(':')[0].Trim(), NumberStyles.HexNumber, CultureInfo.InvariantCulture);
             Assert.Contains("0x10(%r14)", string.Join('\n', lines.TakeWhile(l => l != jump)), StringComparison.Ordinal);
             Assert.Equal(jumpAddress - function.Address, (ulong)probes.EntryOffset);
+            Assert.True(probes.EntryOnStackCheckJump);
         }
     }
 

@@ -37,6 +37,7 @@ internal sealed partial class TlsProbeAttacher
 
         // Returns before entries: an entry without its returns would leave a stale call behind.
         var attached = 0;
+        var probedReturns = 0;
         foreach (var (function, entryProgram, probes) in new[]
                  {
                      (target.Write, writeEntry, target.WriteProbes),
@@ -46,6 +47,7 @@ internal sealed partial class TlsProbeAttacher
             // Write's plaintext goes up at its entry when that sits on the stack check's jump: its RETs need no probe.
             var allReturns = true;
             var returns = function == target.Write && probes.EntryOnStackCheckJump ? [] : probes.Returns;
+            probedReturns += returns.Count;
             foreach (var offset in returns)
             {
                 allReturns &= TryAttachAt(returnProgram, target.OpenPath, function.Name, offset);
@@ -59,7 +61,7 @@ internal sealed partial class TlsProbeAttacher
 
         if (attached > 0)
         {
-            LogGoAttached(logger, target.File.Path, target.GoVersion, target.WriteProbes.Returns.Count + target.ReadProbes.Returns.Count, target.Layout.Source);
+            LogGoAttached(logger, target.File.Path, target.GoVersion, probedReturns, target.Layout.Source);
         }
 
         return attached > 0;
@@ -83,7 +85,7 @@ internal sealed partial class TlsProbeAttacher
         return true;
     }
 
-    [LoggerMessage(EventId = 44, Level = LogLevel.Information, Message = "Go TLS probes attached to {Path} ({GoVersion}, {ReturnCount} return points, struct offsets from {LayoutSource})")]
+    [LoggerMessage(EventId = 44, Level = LogLevel.Information, Message = "Go TLS probes attached to {Path} ({GoVersion}, {ReturnCount} return points probed, struct offsets from {LayoutSource})")]
     private static partial void LogGoAttached(ILogger logger, string path, string goVersion, int returnCount, string layoutSource);
 
     [LoggerMessage(EventId = 45, Level = LogLevel.Warning, Message = "The Go program {Path} is not traced for TLS plaintext: {Reason}")]

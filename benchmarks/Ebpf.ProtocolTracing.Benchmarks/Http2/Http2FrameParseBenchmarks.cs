@@ -5,6 +5,7 @@ using Ebpf.ProtocolTracing.Benchmarks.Http;
 using Ebpf.ProtocolTracing.Http;
 using Ebpf.ProtocolTracing.Http2;
 using Ebpf.ProtocolTracing.Parsing;
+using static Ebpf.ProtocolTracing.Benchmarks.Common.Http2Frames;
 using static Ebpf.ProtocolTracing.Benchmarks.Http2.Http2BenchmarkPayloads;
 
 namespace Ebpf.ProtocolTracing.Benchmarks.Http2;
@@ -103,19 +104,6 @@ public class Http2FrameParseBenchmarks
         connection.Feed(StreamDirection.Egress, [.. "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"u8, .. Frame(FrameSettings, 0, 0, [])]);
         connection.Feed(StreamDirection.Ingress, [.. Frame(FrameSettings, 0, 0, []), .. Frame(FrameSettings, FlagAck, 0, [])]);
         connection.Feed(StreamDirection.Egress, Frame(FrameSettings, FlagAck, 0, []));
-    }
-
-    private static byte[] Frame(byte type, byte flags, int streamId, ReadOnlySpan<byte> payload)
-    {
-        var frame = new byte[9 + payload.Length];
-        frame[0] = (byte)(payload.Length >> 16);
-        frame[1] = (byte)(payload.Length >> 8);
-        frame[2] = (byte)payload.Length;
-        frame[3] = type;
-        frame[4] = flags;
-        BinaryPrimitives.WriteInt32BigEndian(frame.AsSpan(5), streamId);
-        payload.CopyTo(frame.AsSpan(9));
-        return frame;
     }
 
     private static byte[] GrpcMessage(ReadOnlySpan<byte> message)

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
+using Ebpf.ProtocolTracing.Benchmarks.Common;
 using Ebpf.ProtocolTracing.Parsing;
 
 namespace Ebpf.ProtocolTracing.Benchmarks.Pipeline;
@@ -140,35 +141,22 @@ internal sealed class PipelineScenario
             var path = Ascii($"/api/v1/items/{i % 100_000}");
             var authority = Ascii("inventory.internal");
             byte[] block = [0x82, 0x86, 0x04, (byte)path.Length, .. path, 0x01, (byte)authority.Length, .. authority];
-            return H2Frame(0x1, 0x5, StreamId(i), block);
+            return Http2Frames.Frame(0x1, 0x5, StreamId(i), block);
         },
         i =>
         {
             var contentType = Ascii("application/json");
             byte[] block = [0x88, 0x0F, 0x10, (byte)contentType.Length, .. contentType];
             var body = Ascii($"{{\"id\":{i % 100_000,6},\"name\":\"widget\",\"price\":12.50}}");
-            return Concat(H2Frame(0x1, 0x4, StreamId(i), block), H2Frame(0x0, 0x1, StreamId(i), body));
+            return Concat(Http2Frames.Frame(0x1, 0x4, StreamId(i), block), Http2Frames.Frame(0x0, 0x1, StreamId(i), body));
         })
     {
-        ClientPreamble = Concat(Ascii("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"), H2Frame(0x4, 0, 0, [])),
-        ServerPreamble = Concat(H2Frame(0x4, 0, 0, []), H2Frame(0x4, 0x1, 0, [])),
+        ClientPreamble = Concat(Ascii("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"), Http2Frames.Frame(0x4, 0, 0, [])),
+        ServerPreamble = Concat(Http2Frames.Frame(0x4, 0, 0, []), Http2Frames.Frame(0x4, 0x1, 0, [])),
     };
 
     // Each connection's exchanges use client stream ids 1, 3, 5, ...
     private static int StreamId(int exchange) => (2 * (exchange / PipelineRecording.Connections)) + 1;
-
-    private static byte[] H2Frame(byte type, byte flags, int streamId, byte[] payload)
-    {
-        var frame = new byte[9 + payload.Length];
-        frame[0] = (byte)(payload.Length >> 16);
-        frame[1] = (byte)(payload.Length >> 8);
-        frame[2] = (byte)payload.Length;
-        frame[3] = type;
-        frame[4] = flags;
-        BinaryPrimitives.WriteInt32BigEndian(frame.AsSpan(5), streamId);
-        payload.CopyTo(frame, 9);
-        return frame;
-    }
 
     private static byte[] PgStartup()
     {

@@ -18,8 +18,7 @@ internal static class GoReturnFinder
     /// </summary>
     public static List<int>? FindReturns(ReadOnlySpan<byte> code, ulong address)
     {
-        var reader = new ByteArrayCodeReader(code.ToArray());
-        var decoder = Decoder.Create(64, reader, address);
+        var decoder = X86Code.Decoder(code, address);
         var returns = new List<int>();
         var end = address + (ulong)code.Length;
         while (decoder.IP < end)

@@ -136,10 +136,6 @@ internal static class GoTlsInspector
     }
 
     /// <summary>Whether <paramref name="code"/> starts with the <c>jbe</c> of Go's stack check (to <c>morestack</c> when CF or ZF is set).</summary>
-    private static bool IsStackCheckJump(ReadOnlySpan<byte> code, ulong address)
-    {
-        var decoder = Decoder.Create(64, new ByteArrayCodeReader(code[..Math.Min(code.Length, 16)].ToArray()), address);
-        decoder.Decode(out var instruction);
-        return instruction.Code is Code.Jbe_rel8_64 or Code.Jbe_rel32_64;
-    }
+    private static bool IsStackCheckJump(ReadOnlySpan<byte> code, ulong address) =>
+        X86Code.TryDecodeFirst(code, address, out var instruction) && instruction.Code is Code.Jbe_rel8_64 or Code.Jbe_rel32_64;
 }

@@ -41,7 +41,7 @@ internal static class OpenSslSharedBody
 
     private static ulong? FirstCall(ReadOnlySpan<byte> code, ulong address, bool plainWrapper)
     {
-        var decoder = Decoder.Create(64, new ByteArrayCodeReader(code.ToArray()), address);
+        var decoder = X86Code.Decoder(code, address);
         var info = new InstructionInfoFactory();
         var end = address + (ulong)code.Length;
         var doneArgumentReady = !plainWrapper;
@@ -66,7 +66,7 @@ internal static class OpenSslSharedBody
 
             foreach (var used in info.GetInfo(instruction).GetUsedRegisters())
             {
-                if (!IsWrite(used.Access))
+                if (!X86Code.IsWrite(used.Access))
                 {
                     continue;
                 }
@@ -88,9 +88,6 @@ internal static class OpenSslSharedBody
 
         return null;
     }
-
-    private static bool IsWrite(OpAccess access) =>
-        access is OpAccess.Write or OpAccess.CondWrite or OpAccess.ReadWrite or OpAccess.ReadCondWrite;
 
     /// <summary><c>movsxd rdx, edx</c> or <c>mov edx, edx</c>: the int count made a size_t.</summary>
     private static bool WidensCount(in Instruction instruction) =>

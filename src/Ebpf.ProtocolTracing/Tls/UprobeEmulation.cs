@@ -21,12 +21,8 @@ internal static class UprobeEmulation
         || instruction.IsJccShortOrNear;
 
     /// <summary>Whether the first instruction of <paramref name="code"/> (decoded at <paramref name="address"/>) is emulated.</summary>
-    public static bool StartsWithEmulated(ReadOnlySpan<byte> code, ulong address)
-    {
-        var decoder = Decoder.Create(64, new ByteArrayCodeReader(code.ToArray()), address);
-        decoder.Decode(out var first);
-        return !first.IsInvalid && first.NextIP <= address + (ulong)code.Length && IsEmulated(first);
-    }
+    public static bool StartsWithEmulated(ReadOnlySpan<byte> code, ulong address) =>
+        X86Code.TryDecodeFirst(code, address, out var first) && IsEmulated(first);
 
     /// <summary>
     /// Where to put a function's entry probe: the offset of the first instruction the kernel emulates,
@@ -41,7 +37,7 @@ internal static class UprobeEmulation
     /// <param name="preserved">Full 64-bit registers the prefix must not write.</param>
     public static int EmulatedEntryOffset(ReadOnlySpan<byte> function, ulong address, ReadOnlySpan<Register> preserved)
     {
-        var decoder = Decoder.Create(64, new ByteArrayCodeReader(function.ToArray()), address);
+        var decoder = X86Code.Decoder(function, address);
         var end = address + (ulong)function.Length;
         var info = new InstructionInfoFactory();
         ulong? probe = null;
@@ -98,8 +94,7 @@ internal static class UprobeEmulation
     {
         foreach (var used in info.GetUsedRegisters())
         {
-            if (used.Access is OpAccess.Write or OpAccess.CondWrite or OpAccess.ReadWrite or OpAccess.ReadCondWrite
-                && registers.Contains(used.Register.GetFullRegister()))
+            if (X86Code.IsWrite(used.Access) && registers.Contains(used.Register.GetFullRegister()))
             {
                 return true;
             }

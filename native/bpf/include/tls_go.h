@@ -19,9 +19,9 @@
  * answer (Go's HTTP clients read and write on separate goroutines) before Write returns, so sending
  * the request at the return could put it behind its own response. Write writes all of b or fails.
  *
- * At a RET the result n is in RAX, as an SSL_read/SSL_write result is: the call is handed to
- * tls_probes.h's return path (the current thread's tls_threads call) with its fd already known, so
- * the plaintext goes up exactly as OpenSSL's does (same events, positions and ciphertext handling).
+ * At a RET the result n is in RAX, as an SSL_read/SSL_write result is: the call goes to tls_probes.h's
+ * tls_emit with its fd already known, so the plaintext goes up exactly as OpenSSL's does (same
+ * events, positions and ciphertext handling).
  *
  * Included by trace.bpf.c after tls_probes.h.
  */
@@ -157,6 +157,7 @@ int go_tls_return(struct pt_regs *ctx)
 	struct go_tls_call_key key = { .tgid = pid_tgid >> 32, .goroutine = ctx->r14 };
 	struct go_tls_call *stored = bpf_map_lookup_elem(&go_tls_calls, &key);
 	struct tls_call call = {};
+	int n = (int)PT_REGS_RC(ctx);
 
 	if (!stored)
 		return 0;
@@ -165,9 +166,10 @@ int go_tls_return(struct pt_regs *ctx)
 	call.fd = stored->fd;
 	call.direction = stored->direction;
 	bpf_map_delete_elem(&go_tls_calls, &key);
-	/* tls_return takes it from here: n is in RAX like an SSL_read/SSL_write result. */
-	tls_call_begin(&call);
-	return tls_return(ctx);
+	/* n is in RAX like an SSL_read/SSL_write result; the fd is already known. */
+	if (n <= 0)
+		return 0;
+	return tls_emit(ctx, &call, (__u32)n);
 }
 
 #endif /* __TARGET_ARCH_x86 */

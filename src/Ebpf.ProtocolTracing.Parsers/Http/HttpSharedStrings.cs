@@ -49,10 +49,16 @@ internal sealed class HttpSharedStrings
         return decoded;
     }
 
+    // FNV-1a, not HashCode: HashCode is seeded per process, so which strings share a slot (and are not
+    // shared) would change from run to run. A peer that forces collisions only causes misses.
     private static int Slot(ReadOnlySpan<byte> bytes)
     {
-        var hash = new HashCode();
-        hash.AddBytes(bytes);
-        return hash.ToHashCode() & (SlotCount - 1);
+        var hash = 2166136261u;
+        foreach (var b in bytes)
+        {
+            hash = (hash ^ b) * 16777619u;
+        }
+
+        return (int)((hash ^ (hash >> 16)) & (SlotCount - 1));
     }
 }

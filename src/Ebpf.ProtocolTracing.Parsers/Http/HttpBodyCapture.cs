@@ -65,6 +65,15 @@ internal sealed class HttpBodyCapture(int limit)
         _gapSeen = true;
     }
 
+    /// <summary>Starts over for a new body; the kept bytes so far stay with whoever holds <see cref="Kept"/>.</summary>
+    public void Reset()
+    {
+        _buffer = null;
+        _kept = 0;
+        _gapSeen = false;
+        Size = 0;
+    }
+
     /// <summary>The kept bytes.</summary>
     public ReadOnlyMemory<byte> Kept => _buffer is null ? ReadOnlyMemory<byte>.Empty : new ReadOnlyMemory<byte>(_buffer, 0, _kept);
 

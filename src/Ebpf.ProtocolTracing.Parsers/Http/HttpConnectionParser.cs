@@ -22,6 +22,10 @@ internal sealed class HttpConnectionParser : IConnectionParser, IIdleTrimmableCo
     private readonly HttpSharedStrings _sharedStrings;
     private readonly HttpStreamState _egress = new();
     private readonly HttpStreamState _ingress = new();
+
+    // Finished messages kept for the next ones (a request and a response per keep-alive exchange).
+    private HttpMessage? _spare;
+    private HttpMessage? _secondSpare;
     private bool _stopped;
 
     public HttpConnectionParser(IParseContext context, HttpParserOptions options, HttpSharedStrings sharedStrings)
@@ -272,7 +276,19 @@ internal sealed class HttpConnectionParser : IConnectionParser, IIdleTrimmableCo
 
     private HttpMessage NewMessage(StreamDirection direction, HttpStreamState stream, in ReadOnlySequence<byte> head)
     {
-        var message = new HttpMessage(stream.Scanner.Kind, _context.TimeAt(direction, stream.MessageStart), _options.MaxBodyBytes);
+        var time = _context.TimeAt(direction, stream.MessageStart);
+        var message = _spare;
+        if (message is null)
+        {
+            message = new HttpMessage(stream.Scanner.Kind, time, _options.MaxBodyBytes);
+        }
+        else
+        {
+            _spare = _secondSpare;
+            _secondSpare = null;
+            message.Reuse(stream.Scanner.Kind, time);
+        }
+
         HttpHeadReader.Read(message, head, stream.Scanner, _options.ActiveSecretHeaders, stream.Strings ??= new(), _sharedStrings);
         return message;
     }
@@ -295,8 +311,15 @@ internal sealed class HttpConnectionParser : IConnectionParser, IIdleTrimmableCo
         var message = stream.Message!;
         if (message.Kind == HttpMessageKind.Response)
         {
-            _matcher.Emit(stream.Request, message, lost: false);
+            var request = stream.Request;
+            _matcher.Emit(request, message, lost: false);
             stream.Reset();
+            KeepSpare(message);
+            if (request is not null && !IsInUse(request))
+            {
+                KeepSpare(request);
+            }
+
             return;
         }
 
@@ -309,6 +332,28 @@ internal sealed class HttpConnectionParser : IConnectionParser, IIdleTrimmableCo
         }
 
     }
+
+    /// <summary>Keeps an emitted message that nothing refers to any more for a later message.</summary>
+    private void KeepSpare(HttpMessage message)
+    {
+        if (_spare is null)
+        {
+            _spare = message;
+        }
+        else
+        {
+            _secondSpare ??= message;
+        }
+    }
+
+    /// <summary>
+    /// Whether an emitted request is still part of the parse: waiting in the queue, or still being read
+    /// (a response may come before its request's body has ended, or it may switch protocols).
+    /// </summary>
+    private bool IsInUse(HttpMessage request) =>
+        request.IsPending
+        || ReferenceEquals(_egress.Message, request) || ReferenceEquals(_ingress.Message, request)
+        || ReferenceEquals(_egress.Request, request) || ReferenceEquals(_ingress.Request, request);
 
     private ParseStatus ReadChunkSize(StreamDirection direction, HttpStreamState stream, ReadOnlySequence<byte> rest, ref long offset)
     {
@@ -564,11 +609,13 @@ internal sealed class HttpConnectionParser : IConnectionParser, IIdleTrimmableCo
         _matcher.Complete();
     }
 
-    /// <summary>Forgets the previous heads' strings and the empty request queue's room; the next heads are decoded anew.</summary>
+    /// <summary>Forgets the previous heads' strings, the spare messages and the empty request queue's room; the next heads are decoded anew.</summary>
     public void TrimIdle()
     {
         _egress.Strings = null;
         _ingress.Strings = null;
+        _spare = null;
+        _secondSpare = null;
         _matcher.TrimIdle();
     }
 

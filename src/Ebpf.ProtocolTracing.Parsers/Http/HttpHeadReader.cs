@@ -67,8 +67,11 @@ internal static class HttpHeadReader
             return HttpHeaders.Empty;
         }
 
-        var result = new KeyValuePair<string, string>[count];
         var previousFields = cache.Fields;
+
+        // While every field so far repeats the previous head's (same name, same value, same place), no
+        // array is made: a head that repeats all of them gets the previous head's immutable list itself.
+        KeyValuePair<string, string>[]? result = null;
         int index = 0;
         while (true)
         {
@@ -83,6 +86,7 @@ internal static class HttpHeadReader
             if (line[0] is (byte)' ' or (byte)'\t')
             {
                 // obs-fold: RFC 9112 5.2 lets a recipient replace it with a single SP.
+                result ??= RepeatedPrefix(previousFields, index, count);
                 var previous = result[index - 1];
                 var continuation = Encoding.UTF8.GetString(HttpCharacters.TrimWhitespace(line));
                 result[index - 1] = new(previous.Key, IsRedacted(previous.Value) ? previous.Value : previous.Value + " " + continuation);
@@ -101,6 +105,11 @@ internal static class HttpHeadReader
                 name = previousName;
                 var previousValue = previousFields[index].Value;
                 value = IsRedacted(previousValue) ? previousValue : HttpHeadStringCache.Reuse(previousValue, valueBytes);
+                if (result is null && ReferenceEquals(value, previousValue))
+                {
+                    index++;
+                    continue;
+                }
             }
             else
             {
@@ -112,11 +121,28 @@ internal static class HttpHeadReader
                     : shared.Text(valueBytes);
             }
 
+            result ??= RepeatedPrefix(previousFields, index, count);
             result[index++] = new(name, value);
         }
 
+        if (result is null && index == previousFields.Length && cache.Headers is { } repeated)
+        {
+            return repeated;
+        }
+
+        result ??= RepeatedPrefix(previousFields, index, count);
+        var headers = new HttpHeaders(result);
         cache.Fields = result;
-        return new HttpHeaders(result);
+        cache.Headers = headers;
+        return headers;
+    }
+
+    /// <summary>A new field array whose first <paramref name="repeated"/> entries are the previous head's.</summary>
+    private static KeyValuePair<string, string>[] RepeatedPrefix(KeyValuePair<string, string>[] previousFields, int repeated, int count)
+    {
+        var result = new KeyValuePair<string, string>[count];
+        previousFields.AsSpan(0, repeated).CopyTo(result);
+        return result;
     }
 
     private static bool IsRedacted(string value) => ReferenceEquals(value, HttpParserOptions.RedactedValue);

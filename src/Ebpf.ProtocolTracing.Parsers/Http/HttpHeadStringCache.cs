@@ -23,6 +23,9 @@ internal sealed class HttpHeadStringCache
     /// <summary>The previous head's fields, in order.</summary>
     public KeyValuePair<string, string>[] Fields = [];
 
+    /// <summary>The previous head's header list (over <see cref="Fields"/>), handed out again when the next head repeats every field.</summary>
+    public HttpHeaders? Headers;
+
     /// <summary><paramref name="cached"/> when it spells <paramref name="bytes"/> exactly, else <paramref name="bytes"/> decoded as UTF-8.</summary>
     public static string Reuse(string? cached, ReadOnlySpan<byte> bytes) =>
         cached is not null && cached.Length == bytes.Length && Ascii.Equals(bytes, cached)

@@ -1,6 +1,11 @@
 namespace Ebpf.ProtocolTracing.Http;
 
 /// <summary>One request or response as it is being read: its head as strings, its body as it arrives.</summary>
+/// <remarks>
+/// A message is scaffolding: a record copies out what it needs (strings, the immutable header list, the
+/// body's own array), so once its exchange is emitted and nothing refers to it any more, its connection
+/// may use it again for a later message through <see cref="Reuse"/>.
+/// </remarks>
 internal sealed class HttpMessage
 {
     /// <summary>Creates a message read from a head.</summary>
@@ -12,10 +17,10 @@ internal sealed class HttpMessage
     }
 
     /// <summary>Request or response.</summary>
-    public HttpMessageKind Kind { get; }
+    public HttpMessageKind Kind { get; private set; }
 
     /// <summary>When its first byte crossed the syscall boundary.</summary>
-    public DateTimeOffset Time { get; }
+    public DateTimeOffset Time { get; private set; }
 
     /// <summary>Request method.</summary>
     public string? Method { get; set; }
@@ -58,4 +63,25 @@ internal sealed class HttpMessage
 
     /// <summary>Whether bytes of this message were lost.</summary>
     public bool DataLost { get; set; }
+
+    /// <summary>Makes this finished message a new, empty one, as the constructor would; its old body array is left to the record that has it.</summary>
+    public void Reuse(HttpMessageKind kind, DateTimeOffset time)
+    {
+        Kind = kind;
+        Time = time;
+        Method = null;
+        Target = null;
+        Version = null;
+        StatusCode = 0;
+        ReasonPhrase = null;
+        Headers = HttpHeaders.Empty;
+        Body.Reset();
+        IsHeadMethod = false;
+        IsConnectMethod = false;
+        MayLeaveHttp = false;
+        StaysHttp = false;
+        PendingBytes = 0;
+        IsPending = false;
+        DataLost = false;
+    }
 }

@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: MIT OR GPL-2.0
 /*
- * Socket data capture from syscall tracepoints.
+ * Socket data capture at syscall exit.
  *
- * Each traced syscall has an entry program that remembers its arguments (in the thread's storage) and an
- * exit program that reads the result and emits events: OPEN when a TCP connection is first tracked,
- * DATA for the bytes it moved, CLOSE when its fd is closed. Every byte moved advances the stream
+ * One program on the raw sys_exit tracepoint (tp_btf) sees every syscall's exit; it tail-calls the
+ * handler of the syscalls traced here (syscall_exits) and returns at once for every other one. A
+ * handler reads the syscall's arguments from its saved registers (include/syscall_regs.h) and its
+ * result, and emits events: OPEN when a TCP connection is first tracked, DATA for the bytes it moved,
+ * CLOSE when its fd is closed. No entry program runs and nothing is handed from entry to exit: the
+ * per-syscall tracepoints' own path cost more than most programs on it. Every byte moved advances the
+ * stream
  * position of its direction, whether or not it is sent up, so user space sees every loss as a gap
  * of exact size. The wire format is include/trace_events.h.
  */
@@ -22,6 +26,7 @@
 #include "sock_info.h"
 #include "protocol_infer.h"
 #include "user_io.h"
+#include "syscall_regs.h"
 
 char LICENSE[] SEC("license") = "Dual MIT/GPL";
 
@@ -173,79 +178,43 @@ static __always_inline struct conn_state *track_conn(void *ctx, struct trace_con
 	return st;
 }
 
-/* Remembers args for this thread's syscall exit. */
-static __always_inline void syscall_begin(const struct syscall_args *args)
-{
-	struct syscall_args *slot = bpf_task_storage_get(&active_syscalls, bpf_get_current_task_btf(), 0,
-							 BPF_LOCAL_STORAGE_GET_F_CREATE);
-
-	if (!slot)
-		return;
-	*slot = *args;
-	slot->pending = 1;
-}
-
-/* Takes what this thread's syscall entry remembered; false when it remembered nothing. */
-static __always_inline bool syscall_end(struct syscall_args *args)
-{
-	struct syscall_args *slot = bpf_task_storage_get(&active_syscalls, bpf_get_current_task_btf(), 0, 0);
-
-	if (!slot || !slot->pending)
-		return false;
-	*args = *slot;
-	slot->pending = 0;
-	return true;
-}
-
 /* ---- connect / accept / close ---- */
 
-SEC("tracepoint/syscalls/sys_enter_connect")
-int enter_connect(struct trace_event_raw_sys_enter *ctx)
-{
-	__u64 pid_tgid = bpf_get_current_pid_tgid();
-	struct syscall_args args = {};
-	struct sock *sk;
+/*
+ * The syscall handlers are tail-call targets of sys_exit (below), not attached themselves: the tracer
+ * attaches every program except those named tail_*. All have sys_exit's context, as a tail call needs.
+ */
+#define SYSCALL_EXIT_HANDLER(name) \
+	SEC("tp_btf/sys_exit")     \
+	int BPF_PROG(tail_exit_##name, struct pt_regs *regs, long ret)
 
-	if (!traced_config(pid_tgid >> 32))
-		return 0;
-	args.fd = (__s32)ctx->args[0];
-	sk = tcp_sock_of_fd(args.fd);
-	if (!sk)
-		return 0;
-	args.sk = (__u64)sk;
-	syscall_begin(&args);
-	return 0;
-}
-
-SEC("tracepoint/syscalls/sys_exit_connect")
-int exit_connect(struct trace_event_raw_sys_exit *ctx)
-{
-	__u64 pid_tgid = bpf_get_current_pid_tgid();
-	struct syscall_args args;
-	struct trace_config *cfg;
-	__s32 fd;
-	__u64 sk;
-
-	if (!syscall_end(&args))
-		return 0;
-	fd = args.fd;
-	sk = args.sk;
-	if (ctx->ret != 0 && ctx->ret != -ERR_EINPROGRESS)
-		return 0;
-	cfg = traced_config(pid_tgid >> 32);
-	if (cfg)
-		track_conn(ctx, cfg, pid_tgid >> 32, fd, (struct sock *)sk, TRACE_ROLE_CLIENT, 0);
-	return 0;
-}
-
-static __always_inline int handle_accept_exit(struct trace_event_raw_sys_exit *ctx)
+SYSCALL_EXIT_HANDLER(connect)
 {
 	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
 	struct trace_config *cfg;
 	struct sock *sk;
-	__s32 fd = (__s32)ctx->ret;
+	__s32 fd;
 
-	if (ctx->ret < 0)
+	if (ret != 0 && ret != -ERR_EINPROGRESS)
+		return 0;
+	cfg = traced_config(tgid);
+	if (!cfg)
+		return 0;
+	fd = (__s32)syscall_arg(regs, 0);
+	sk = tcp_sock_of_fd(fd);
+	if (sk)
+		track_conn(ctx, cfg, tgid, fd, sk, TRACE_ROLE_CLIENT, 0);
+	return 0;
+}
+
+static __always_inline int handle_accept_exit(void *ctx, long ret)
+{
+	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+	struct trace_config *cfg;
+	struct sock *sk;
+	__s32 fd = (__s32)ret;
+
+	if (ret < 0)
 		return 0;
 	cfg = traced_config(tgid);
 	if (!cfg)
@@ -256,54 +225,34 @@ static __always_inline int handle_accept_exit(struct trace_event_raw_sys_exit *c
 	return 0;
 }
 
-SEC("tracepoint/syscalls/sys_exit_accept")
-int exit_accept(struct trace_event_raw_sys_exit *ctx)
+SYSCALL_EXIT_HANDLER(accept)
 {
-	return handle_accept_exit(ctx);
+	return handle_accept_exit(ctx, ret);
 }
 
-SEC("tracepoint/syscalls/sys_exit_accept4")
-int exit_accept4(struct trace_event_raw_sys_exit *ctx)
+SYSCALL_EXIT_HANDLER(accept4)
 {
-	return handle_accept_exit(ctx);
+	return handle_accept_exit(ctx, ret);
 }
 
-SEC("tracepoint/syscalls/sys_enter_close")
-int enter_close(struct trace_event_raw_sys_enter *ctx)
+SYSCALL_EXIT_HANDLER(close)
 {
-	__u64 pid_tgid = bpf_get_current_pid_tgid();
-	struct syscall_args args = {};
-	__u64 id;
-
-	args.fd = (__s32)ctx->args[0];
-	id = conn_id(pid_tgid >> 32, args.fd);
-	/* Only tracked fds are remembered: close() of files is by far the common case. */
-	if (!bpf_map_lookup_elem(&conn_info, &id))
-		return 0;
-	syscall_begin(&args);
-	return 0;
-}
-
-SEC("tracepoint/syscalls/sys_exit_close")
-int exit_close(struct trace_event_raw_sys_exit *ctx)
-{
-	__u64 pid_tgid = bpf_get_current_pid_tgid();
-	struct syscall_args args;
-	struct trace_config *cfg = get_config();
+	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+	struct trace_config *cfg;
 	struct conn_state *st;
-	__u32 tgid = pid_tgid >> 32;
-	__s32 fd;
+	__s32 fd = (__s32)syscall_arg(regs, 0);
 	__u64 id;
 
-	if (!syscall_end(&args))
-		return 0;
-	fd = args.fd;
 	/* close() releases the fd even when it reports an error, except for a bad fd. */
-	if (ctx->ret == -ERR_EBADF || !cfg)
+	if (ret == -ERR_EBADF)
 		return 0;
+	/* Only tracked fds matter: close() of files is by far the common case. */
 	id = conn_id(tgid, fd);
 	st = bpf_map_lookup_elem(&conn_info, &id);
 	if (!st)
+		return 0;
+	cfg = get_config();
+	if (!cfg)
 		return 0;
 	emit_close(ctx, cfg, tgid, fd, st);
 	bpf_map_delete_elem(&conn_info, &id);
@@ -641,61 +590,48 @@ static __always_inline int send_protocol(struct trace_config *cfg, struct conn_s
 
 /*
  * flags: the syscall's recv flags (0 for the others). MSG_PEEK reads leave the bytes in the socket
- * (they will be read again), so they are not stream bytes and are skipped.
+ * (they will be read again), so they are not stream bytes and are skipped. layout is a constant in
+ * each handler, so the verifier only walks that layout's code.
  */
-static __always_inline int handle_io_enter(struct trace_event_raw_sys_enter *ctx, __u8 layout, __u8 direction,
-					   __u8 source, __u64 flags)
-{
-	__u64 pid_tgid = bpf_get_current_pid_tgid();
-	struct syscall_args args = {};
-	struct sock *sk;
-
-	if (!traced_config(pid_tgid >> 32))
-		return 0;
-	if (flags & MSG_PEEK_FLAG)
-		return 0;
-	args.discard = (flags & MSG_TRUNC_FLAG) != 0;
-	args.fd = (__s32)ctx->args[0];
-	sk = inet_sock_of_fd(args.fd, &args.transport);
-	if (!sk)
-		return 0;
-	/* recvfrom/sendto: the peer's sockaddr (recvfrom's is filled in by the time the syscall exits). */
-	if (source == TRACE_SOURCE_RECVFROM || source == TRACE_SOURCE_SENDTO)
-		args.name = ctx->args[4];
-	args.sk = (__u64)sk;
-	args.ptr = ctx->args[1];
-	args.count = (__u32)ctx->args[2];
-	args.layout = layout;
-	args.direction = direction;
-	args.source = source;
-	syscall_begin(&args);
-	return 0;
-}
-
-/* layout is a constant in each exit program, so the verifier only walks that layout's code. */
-static __always_inline int handle_io_exit(struct trace_event_raw_sys_exit *ctx, __u8 layout)
+static __always_inline int handle_io_exit(void *ctx, struct pt_regs *regs, long ret, __u8 layout, __u8 direction,
+					  __u8 source, __u64 flags)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	__u32 tgid = pid_tgid >> 32;
-	struct syscall_args args;
+	struct syscall_args args = {};
 	struct trace_config *cfg;
 	struct conn_state *st;
 	struct chunk_walk *w;
 	struct walk_ctx wc = { .ctx = ctx };
 	struct user_msghdr_abi msg;
+	struct sock *sk;
 	__u32 zero = 0;
-	long ret = ctx->ret;
 	__u64 id, total, position;
 	int protocol;
 	bool ciphertext;
 
-	if (!syscall_end(&args))
-		return 0;
+	/* Nothing moved (EAGAIN on a non-blocking socket is the common case): nothing to do. */
 	if (ret <= 0)
 		return 0;
-	cfg = get_config();
+	cfg = traced_config(tgid);
 	if (!cfg)
 		return 0;
+	if (flags & MSG_PEEK_FLAG)
+		return 0;
+	args.discard = (flags & MSG_TRUNC_FLAG) != 0;
+	args.fd = (__s32)syscall_arg(regs, 0);
+	sk = inet_sock_of_fd(args.fd, &args.transport);
+	if (!sk)
+		return 0;
+	/* recvfrom/sendto: the peer's sockaddr (recvfrom's was filled in by the syscall). */
+	if (source == TRACE_SOURCE_RECVFROM || source == TRACE_SOURCE_SENDTO)
+		args.name = syscall_arg(regs, 4);
+	args.sk = (__u64)sk;
+	args.ptr = syscall_arg(regs, 1);
+	args.count = (__u32)syscall_arg(regs, 2);
+	args.layout = layout;
+	args.direction = direction;
+	args.source = source;
 	if (args.transport == TRACE_TRANSPORT_UDP)
 		return handle_datagram_exit(ctx, cfg, tgid, &args, layout, ret);
 
@@ -786,26 +722,64 @@ static __always_inline int handle_io_exit(struct trace_event_raw_sys_exit *ctx, 
 	return 0;
 }
 
-#define IO_SYSCALL(name, layout, direction, source, flags)                            \
-	SEC("tracepoint/syscalls/sys_enter_" #name)                                   \
-	int enter_##name(struct trace_event_raw_sys_enter *ctx)                       \
-	{                                                                             \
-		return handle_io_enter(ctx, layout, direction, source, flags);        \
-	}                                                                             \
-	SEC("tracepoint/syscalls/sys_exit_" #name)                                    \
-	int exit_##name(struct trace_event_raw_sys_exit *ctx)                         \
-	{                                                                             \
-		return handle_io_exit(ctx, layout);                                   \
+#define IO_SYSCALL(name, layout, direction, source, flags)                 \
+	SYSCALL_EXIT_HANDLER(name)                                          \
+	{                                                                   \
+		return handle_io_exit(ctx, regs, ret, layout, direction, source, flags); \
 	}
 
 IO_SYSCALL(read, IO_LAYOUT_BUFFER, TRACE_INGRESS, TRACE_SOURCE_READ, NO_FLAGS)
-IO_SYSCALL(recvfrom, IO_LAYOUT_BUFFER, TRACE_INGRESS, TRACE_SOURCE_RECVFROM, ctx->args[3])
+IO_SYSCALL(recvfrom, IO_LAYOUT_BUFFER, TRACE_INGRESS, TRACE_SOURCE_RECVFROM, syscall_arg(regs, 3))
 IO_SYSCALL(readv, IO_LAYOUT_IOVEC, TRACE_INGRESS, TRACE_SOURCE_READV, NO_FLAGS)
-IO_SYSCALL(recvmsg, IO_LAYOUT_MSGHDR, TRACE_INGRESS, TRACE_SOURCE_RECVMSG, ctx->args[2])
-IO_SYSCALL(recvmmsg, IO_LAYOUT_MMSGHDR, TRACE_INGRESS, TRACE_SOURCE_RECVMMSG, ctx->args[3])
+IO_SYSCALL(recvmsg, IO_LAYOUT_MSGHDR, TRACE_INGRESS, TRACE_SOURCE_RECVMSG, syscall_arg(regs, 2))
+IO_SYSCALL(recvmmsg, IO_LAYOUT_MMSGHDR, TRACE_INGRESS, TRACE_SOURCE_RECVMMSG, syscall_arg(regs, 3))
 IO_SYSCALL(write, IO_LAYOUT_BUFFER, TRACE_EGRESS, TRACE_SOURCE_WRITE, NO_FLAGS)
 IO_SYSCALL(sendto, IO_LAYOUT_BUFFER, TRACE_EGRESS, TRACE_SOURCE_SENDTO, NO_FLAGS)
 IO_SYSCALL(writev, IO_LAYOUT_IOVEC, TRACE_EGRESS, TRACE_SOURCE_WRITEV, NO_FLAGS)
 IO_SYSCALL(sendmsg, IO_LAYOUT_MSGHDR, TRACE_EGRESS, TRACE_SOURCE_SENDMSG, NO_FLAGS)
 IO_SYSCALL(sendmmsg, IO_LAYOUT_MMSGHDR, TRACE_EGRESS, TRACE_SOURCE_SENDMMSG, NO_FLAGS)
 IO_SYSCALL(sendfile64, IO_LAYOUT_NONE, TRACE_EGRESS, TRACE_SOURCE_SENDFILE, NO_FLAGS)
+
+/* ---- dispatch ---- */
+
+/* The handler of each traced syscall, by number; every other slot is empty and its tail call returns. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PROG_ARRAY);
+	__uint(max_entries, SYSCALL_SLOTS);
+	__type(key, __u32);
+	__array(values, int(void *));
+} syscall_exits SEC(".maps") = {
+	.values = {
+		[SYSCALL_NR_READ] = (void *)&tail_exit_read,
+		[SYSCALL_NR_RECVFROM] = (void *)&tail_exit_recvfrom,
+		[SYSCALL_NR_READV] = (void *)&tail_exit_readv,
+		[SYSCALL_NR_RECVMSG] = (void *)&tail_exit_recvmsg,
+		[SYSCALL_NR_RECVMMSG] = (void *)&tail_exit_recvmmsg,
+		[SYSCALL_NR_WRITE] = (void *)&tail_exit_write,
+		[SYSCALL_NR_SENDTO] = (void *)&tail_exit_sendto,
+		[SYSCALL_NR_WRITEV] = (void *)&tail_exit_writev,
+		[SYSCALL_NR_SENDMSG] = (void *)&tail_exit_sendmsg,
+		[SYSCALL_NR_SENDMMSG] = (void *)&tail_exit_sendmmsg,
+		[SYSCALL_NR_SENDFILE64] = (void *)&tail_exit_sendfile64,
+		[SYSCALL_NR_CONNECT] = (void *)&tail_exit_connect,
+		[SYSCALL_NR_ACCEPT] = (void *)&tail_exit_accept,
+		[SYSCALL_NR_ACCEPT4] = (void *)&tail_exit_accept4,
+		[SYSCALL_NR_CLOSE] = (void *)&tail_exit_close,
+	},
+};
+
+/*
+ * Runs at the exit of every syscall of every process, so it does as little as it can: a table lookup
+ * by number (a tail call to an empty slot simply returns). 32-bit syscalls number another table and
+ * are not traced, as the per-syscall tracepoints never reported them either.
+ */
+SEC("tp_btf/sys_exit")
+int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
+{
+	__u64 nr = syscall_nr(regs);
+
+	if (nr >= SYSCALL_SLOTS || syscall_is_compat(regs))
+		return 0;
+	bpf_tail_call(ctx, &syscall_exits, (__u32)nr);
+	return 0;
+}

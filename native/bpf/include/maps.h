@@ -44,10 +44,10 @@ enum io_layout {
 	IO_LAYOUT_MMSGHDR = 4, /* struct mmsghdr[count] */
 };
 
-/* Handed from a syscall's entry to its exit on the same thread (active_syscalls: the thread's storage). */
+/* A traced syscall's arguments, read from its saved registers at its exit. */
 struct syscall_args {
 	__u64 ptr;      /* buffer, iovec array, msghdr or mmsghdr array */
-	__u64 sk;       /* struct sock of fd, resolved at entry */
+	__u64 sk;       /* struct sock of fd */
 	__s32 fd;
 	__u32 count;    /* iovec or message count */
 	__u8 layout;    /* enum io_layout */
@@ -55,8 +55,7 @@ struct syscall_args {
 	__u8 source;    /* enum trace_source */
 	__u8 discard;   /* MSG_TRUNC on a stream socket: bytes were consumed but not copied to the buffer */
 	__u8 transport; /* enum trace_transport of fd */
-	__u8 pending;   /* set by the entry, cleared by the exit that takes the arguments */
-	__u8 pad[2];
+	__u8 pad[3];
 	__u64 name;     /* recvfrom/sendto: the user's struct sockaddr (the datagram's peer), else 0 */
 };
 
@@ -144,18 +143,6 @@ struct {
 	__type(key, __u32);
 	__type(value, __u64);
 } counters SEC(".maps");
-
-/*
- * Task storage, not a hash keyed by pid_tgid: the slot hangs off the thread itself (no hashing, no
- * LRU list, no lock per update and delete on every traced syscall) and dies with it, so a thread killed
- * inside a blocking call leaves nothing behind.
- */
-struct {
-	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__type(key, int);
-	__type(value, struct syscall_args);
-} active_syscalls SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);

@@ -29,6 +29,13 @@ internal sealed unsafe class BpfProgram
     public bool NeedsExplicitTarget
         => SectionName is "uprobe" or "uretprobe" or "uprobe.s" or "uretprobe.s" or "usdt" or "uprobe.multi" or "uretprobe.multi";
 
+    /// <summary>
+    /// A program that only runs when another tail-calls it (a syscall handler the <c>sys_exit</c>
+    /// dispatcher reaches through its table): by convention its name starts with <c>tail_</c>, and it
+    /// is never attached itself.
+    /// </summary>
+    public bool IsTailCallTarget => Name.StartsWith("tail_", StringComparison.Ordinal);
+
     /// <summary>Attaches the program where its section says.</summary>
     /// <param name="link">The attachment; dispose it to detach.</param>
     /// <returns>0, or the errno of the failure.</returns>

@@ -354,7 +354,7 @@ internal sealed partial class KernelProbes : IConnectionControl, IDisposable
     {
         foreach (var program in programs)
         {
-            if (program.NeedsExplicitTarget)
+            if (program.NeedsExplicitTarget || program.IsTailCallTarget)
             {
                 continue;
             }
@@ -374,7 +374,7 @@ internal sealed partial class KernelProbes : IConnectionControl, IDisposable
 
     private static string AttachHint(int errno) => errno switch
     {
-        ENOENT => "This kernel does not have that hook (syscall tracepoints need CONFIG_FTRACE_SYSCALLS; check tracefs is mounted at /sys/kernel/tracing).",
+        ENOENT => "This kernel does not have that hook (tracepoints need tracefs mounted at /sys/kernel/tracing; the sys_exit program needs the kernel's BTF, CONFIG_DEBUG_INFO_BTF=y).",
         1 or 13 => "Attaching needs CAP_PERFMON (or root); run as root or grant it: setcap cap_bpf,cap_perfmon+ep <program>.",
         95 => "This kernel does not support this kind of probe.",
         _ => "The libbpf log says more.",

@@ -14,6 +14,7 @@ nginx_pid_file=
 
 e2e_cleanup() {
 	e2e_stop_tracer >/dev/null 2>&1 || true
+	e2e_stop_peer >/dev/null 2>&1 || true
 	if [ -n "$nginx_pid_file" ] && [ -s "$nginx_pid_file" ]; then
 		kill "$(cat "$nginx_pid_file")" 2>/dev/null || true
 		sleep 0.3
@@ -208,4 +209,50 @@ EOF
 	echo "$0: nginx did not answer on port $http_port:" >&2
 	tail -n 20 "$dir/logs/error.log" >&2
 	exit 1
+}
+
+# The named peer of the overhead runs: bpftrace (Debian's package, installed here when missing) with
+# the skeleton every syscall-tracepoint tracer has and nothing more. On the entry of each data syscall
+# of the given pids it keeps the buffer pointer per thread; on the exit it adds the byte count to a
+# map and forgets the pointer. No payload is copied, nothing is parsed, no event leaves the kernel: it
+# is the floor under any tracer built on the per-syscall tracepoints, measured on the same machine.
+e2e_ensure_bpftrace() {
+	command -v bpftrace >/dev/null && return 0
+	echo "installing bpftrace (the peer of the overhead runs)…" >&2
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bpftrace >/dev/null 2>&1 ||
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bpftrace >/dev/null; }
+}
+
+peer_pid=
+
+# Starts the bpftrace skeleton for the given pids and waits until its probes are attached.
+e2e_start_peer() {
+	local filter="" pid syscalls="read recvfrom readv recvmsg write sendto writev sendmsg sendfile64" program="" sc
+	for pid in "$@"; do filter+="${filter:+ || }pid == $pid"; done
+	for sc in $syscalls; do
+		program+="tracepoint:syscalls:sys_enter_$sc /$filter/ { @pending[tid] = 1; } "
+		program+="tracepoint:syscalls:sys_exit_$sc /@pending[tid]/ { @bytes = sum(args->ret); delete(@pending[tid]); } "
+	done
+	: >"$work/peer.log"
+	BPFTRACE_MAX_MAP_KEYS=65536 bpftrace -e "$program" >"$work/peer.log" 2>&1 &
+	peer_pid=$!
+	local i
+	for i in $(seq 600); do
+		if grep -q "^Attaching" "$work/peer.log" 2>/dev/null; then
+			sleep 1
+			return 0
+		fi
+		kill -0 "$peer_pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	echo "$0: bpftrace did not attach:" >&2
+	cat "$work/peer.log" >&2
+	exit 1
+}
+
+e2e_stop_peer() {
+	[ -n "$peer_pid" ] || return 0
+	kill -INT "$peer_pid" 2>/dev/null || true
+	wait "$peer_pid" 2>/dev/null || true
+	peer_pid=
 }

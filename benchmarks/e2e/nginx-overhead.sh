@@ -13,11 +13,15 @@
 # traces every process instead (wrk's client side too: two records per request, plus whatever else
 # runs on the machine).
 #
+# The named peer, over HTTP: bpftrace attached to the same nginx pids with the skeleton of a tracer on
+# the per-syscall tracepoints (entry and exit of each data syscall, a map update each, no capture, no
+# events; see e2e_start_peer in lib.sh), configuration "peer". PEER=0 leaves it out.
+#
 # usage: sudo benchmarks/e2e/nginx-overhead.sh [ROUNDS] [SECONDS]
 # env:   WARM_UP_SECONDS (4, untimed wrk before each run), WRK_THREADS (2), WRK_CONNECTIONS (32), NGINX_WORKERS (2), TRACER_ARGS ("--summary"),
 #        HOST_WIDE (unset), PROTOCOL_TRACE (the CLI binary; default: this checkout's Release build),
 #        PROTOCOL_TRACE_B (a second CLI build: adds a configuration "onB" to every round, to compare two
-#        builds of the tracer under the same alternation)
+#        builds of the tracer under the same alternation), PEER (1: the bpftrace configuration)
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 e2e_require_root
@@ -32,12 +36,16 @@ http_port=18480
 https_port=18481
 hz=$(getconf CLK_TCK)
 
+peer=${PEER:-1}
+[ "$peer" = 0 ] && peer= || e2e_ensure_bpftrace
+
 e2e_make_cert
 e2e_start_nginx "$http_port" "$https_port"
 if [ -z "${HOST_WIDE:-}" ]; then
 	read -r -a pid_args <<<"$(e2e_nginx_pid_args)"
 	tracer_args+=("${pid_args[@]}")
 fi
+read -r -a nginx_pids <<<"$(cat "$nginx_pid_file") $(pgrep -P "$(cat "$nginx_pid_file")" | tr '\n' ' ')"
 echo "tracer: $cli ${tracer_args[*]}"
 sysctl -qw kernel.bpf_stats_enabled=0
 
@@ -67,10 +75,22 @@ results=$work/results.txt
 printf '%-6s %-7s %5s %12s %9s %10s %10s %12s %6s %6s %6s\n' proto tracer round 'requests/s' 'p99 ms' requests 'records¹' 'tracer µs/req' lost dropped load
 for round in $(seq "$rounds"); do
 	for proto in http https; do
-		for traced in off on ${PROTOCOL_TRACE_B:+onB}; do
+		for traced in off on ${PROTOCOL_TRACE_B:+onB} ${peer:+peer}; do
+			# The peer sees syscalls only: over HTTPS it would be measured on ciphertext, unlike the tracer.
+			[ "$traced" = peer ] && [ "$proto" = https ] && continue
 			load=$(e2e_load)
 			foreign=$(e2e_foreign_bpf_programs)
-			if [ "$traced" != off ]; then
+			if [ "$traced" = peer ]; then
+				e2e_start_peer "${nginx_pids[@]}"
+				foreign=$(e2e_foreign_bpf_programs "$peer_pid")
+				warmed=$(warm_up "$proto")
+				ticks0=$(e2e_cpu_ticks "$peer_pid")
+				read -r rps p99 requests < <(run_wrk "$(url_of "$proto")")
+				ticks1=$(e2e_cpu_ticks "$peer_pid")
+				e2e_stop_peer
+				records=- lost=- dropped=-
+				us_per_request=$(awk -v t=$((ticks1 - ticks0)) -v hz="$hz" -v r="$requests" 'BEGIN { printf "%.2f", t / hz * 1e6 / r }')
+			elif [ "$traced" != off ]; then
 				if [ "$traced" = onB ]; then tracer_cmd=("$PROTOCOL_TRACE_B" --plain); else tracer_cmd=("$cli" --plain); fi
 				e2e_start_tracer "${tracer_args[@]}"
 				foreign=$(e2e_foreign_bpf_programs "$tracer_pid")
@@ -110,14 +130,15 @@ def med(proto, traced, col):
     return statistics.median(float(r[col]) for r in rows if r[0] == proto and r[1] == traced)
 for proto in ("http", "https"):
     off_rps, off_p99 = med(proto, "off", 3), med(proto, "off", 4)
-    for traced in sorted({r[1] for r in rows if r[1] != "off"}):
+    for traced in sorted({r[1] for r in rows if r[0] == proto and r[1] != "off"}):
         on_rps, on_p99 = med(proto, traced, 3), med(proto, traced, 4)
         cpu = med(proto, traced, 7)
-        records = [int(r[6]) for r in rows if r[0] == proto and r[1] == traced]
-        requests = [int(r[10]) for r in rows if r[0] == proto and r[1] == traced]
+        records = [int(r[6]) for r in rows if r[0] == proto and r[1] == traced and r[6] != "-"]
+        requests = [int(r[10]) for r in rows if r[0] == proto and r[1] == traced and r[6] != "-"]
+        per_request = f"{sum(records) / sum(requests):.2f}" if requests else "- (no records: bpftrace skeleton)"
         print(f"{proto:5} {traced:3}  requests/s {off_rps:8.0f} → {on_rps:8.0f}  ratio {on_rps / off_rps:.3f} ({(1 - on_rps / off_rps) * 100:+.1f}% loss)"
               f"   p99 {off_p99:.2f} → {on_p99:.2f} ms  ratio {on_p99 / off_p99:.2f}"
-              f"   tracer CPU {cpu:.2f} µs/request   records per request (warm-up included) {sum(records) / sum(requests):.2f}")
+              f"   tracer CPU {cpu:.2f} µs/request   records per request (warm-up included) {per_request}")
 EOF
 
 tracer_cmd=("$cli" --plain)

@@ -87,12 +87,13 @@ def load(path):
         d[name] = (int(cnt), int(ns))
     return d
 before, after = load(sys.argv[1]), load(sys.argv[2])
-for name in ("enter_write", "exit_write", "enter_read", "exit_read"):
-    if name in after:
-        cnt = after[name][0] - before.get(name, (0, 0))[0]
-        ns = after[name][1] - before.get(name, (0, 0))[1]
-        if cnt:
-            print(f"  {name:12} {cnt:9d} runs  {ns / cnt:6.0f} ns/run")
+# Every program that ran: sys_exit (its time includes the syscall handler it tail-calls, and it runs
+# for every syscall on the machine), the session's other programs, or an older build's per-syscall ones.
+for name in sorted(after):
+    cnt = after[name][0] - before.get(name, (0, 0))[0]
+    ns = after[name][1] - before.get(name, (0, 0))[1]
+    if cnt:
+        print(f"  {name:12} {cnt:9d} runs  {ns / cnt:6.0f} ns/run")
 EOF
 	done
 done

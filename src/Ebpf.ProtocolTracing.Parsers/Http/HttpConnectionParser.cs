@@ -175,7 +175,19 @@ internal sealed class HttpConnectionParser : IConnectionParser, IIdleTrimmableCo
 
     private ParseStatus ReadHead(StreamDirection direction, HttpStreamState stream, ReadOnlySequence<byte> rest, ref long offset)
     {
-        var scan = HttpHeadScanner.Scan(ref stream.Scanner, rest, _options.MaxHeaderBytes, _options.MaxHeaderCount);
+        HeadScanStatus scan;
+        if (stream.Scanner.Examined == 0 && stream.PreviousHead is { } previous && previous.TryMatch(rest, out var repeatedScan))
+        {
+            stream.Scanner = repeatedScan;
+            stream.HeadRepeats = true;
+            scan = HeadScanStatus.Complete;
+        }
+        else
+        {
+            stream.HeadRepeats = false;
+            scan = HttpHeadScanner.Scan(ref stream.Scanner, rest, _options.MaxHeaderBytes, _options.MaxHeaderCount);
+        }
+
         if (scan == HeadScanStatus.NeedMoreData)
         {
             return Pause();
@@ -289,7 +301,16 @@ internal sealed class HttpConnectionParser : IConnectionParser, IIdleTrimmableCo
             message.Reuse(stream.Scanner.Kind, time);
         }
 
-        HttpHeadReader.Read(message, head, stream.Scanner, _options.ActiveSecretHeaders, stream.Strings ??= new(), _sharedStrings);
+        if (stream.HeadRepeats)
+        {
+            stream.PreviousHead!.Fill(message);
+        }
+        else
+        {
+            HttpHeadReader.Read(message, head, stream.Scanner, _options.ActiveSecretHeaders, stream.Strings ??= new(), _sharedStrings);
+            (stream.PreviousHead ??= new()).Remember(head, stream.Scanner, message);
+        }
+
         return message;
     }
 
@@ -609,11 +630,13 @@ internal sealed class HttpConnectionParser : IConnectionParser, IIdleTrimmableCo
         _matcher.Complete();
     }
 
-    /// <summary>Forgets the previous heads' strings, the spare messages and the empty request queue's room; the next heads are decoded anew.</summary>
+    /// <summary>Forgets the previous heads (bytes and strings), the spare messages and the empty request queue's room; the next heads are decoded anew.</summary>
     public void TrimIdle()
     {
         _egress.Strings = null;
         _ingress.Strings = null;
+        _egress.PreviousHead = null;
+        _ingress.PreviousHead = null;
         _spare = null;
         _secondSpare = null;
         _matcher.TrimIdle();

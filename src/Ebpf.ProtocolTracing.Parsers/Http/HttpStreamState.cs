@@ -58,6 +58,12 @@ internal sealed class HttpStreamState
     /// <summary>Strings of the previous head on this stream, reused when the next head repeats them; null until a head is read or after an idle trim.</summary>
     public HttpHeadStringCache? Strings;
 
+    /// <summary>The previous head on this stream byte for byte, so an exact repeat is neither scanned nor read; null until a head is read or after an idle trim.</summary>
+    public HttpRepeatedHead? PreviousHead;
+
+    /// <summary>Whether the head being started repeats <see cref="PreviousHead"/> exactly.</summary>
+    public bool HeadRepeats;
+
     /// <summary>Forgets the message in progress; the stream starts again between messages.</summary>
     public void Reset()
     {
@@ -67,5 +73,6 @@ internal sealed class HttpStreamState
         TrailerBytes = 0;
         Message = null;
         Request = null;
+        HeadRepeats = false;
     }
 }

@@ -16,7 +16,7 @@ internal static class ReplaySession
         ulong records = 0;
         try
         {
-            await foreach (var record in ProtocolReplay.ReadRecordsAsync(path, parsers: null, settings.ToTracingOptions(), cancellationToken).ConfigureAwait(false))
+            await foreach (var record in ProtocolReplay.ReadRecordsAsync(path, settings.CreateParsers(), settings.ToTracingOptions(), cancellationToken).ConfigureAwait(false))
             {
                 records++;
                 TraceSession.Show(view, settings, record);

@@ -35,7 +35,7 @@ internal static class TraceSession
             .AddFilter("Ebpf.ProtocolTracing.Kernel", LogLevel.Error)
             .AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace));
         using var view = TraceViews.Create(settings, replay: false);
-        var tracer = new ProtocolTracer(settings.ToTracingOptions(), parsers: null, loggerFactory);
+        var tracer = new ProtocolTracer(settings.ToTracingOptions(), settings.CreateParsers(), loggerFactory);
         if (settings.RecordPath is { } recordPath)
             tracer.RecordTo(recordPath);
         using var renderStop = new CancellationTokenSource();

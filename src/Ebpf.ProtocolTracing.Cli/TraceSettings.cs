@@ -1,3 +1,6 @@
+using Ebpf.ProtocolTracing.Http;
+using Ebpf.ProtocolTracing.Parsing;
+
 namespace Ebpf.ProtocolTracing.Cli;
 
 /// <summary>What the command line asked for.</summary>
@@ -40,6 +43,20 @@ internal sealed record TraceSettings(
         foreach (var protocol in Protocols)
             options.Protocols.Add(protocol);
         return options;
+    }
+
+    /// <summary>
+    /// The parsers to run; <see langword="null"/> for the built-in ones as they are. <c>--summary</c> shows
+    /// no bodies, so its HTTP/1.x parser keeps none: each exchange then costs the tracer no body copies.
+    /// </summary>
+    public IReadOnlyList<IProtocolParser>? CreateParsers()
+    {
+        if (!Summary)
+            return null;
+        var parsers = new List<IProtocolParser>();
+        foreach (var parser in BuiltInParsers.CreateAll())
+            parsers.Add(parser is HttpParser ? new HttpParser(new HttpParserOptions { MaxBodyBytes = 0 }) : parser);
+        return parsers;
     }
 
     /// <summary>Whether <paramref name="record"/> passes the <c>--port</c> filter.</summary>

@@ -16,7 +16,12 @@ internal sealed class EndpointSummarizer(int windowSeconds = EndpointSummarizer.
     private const int MaxResourceLength = 60;
     private const string Other = "(other endpoints)";
 
+    // Endpoints named so far: a connection's records share its endpoint, so its text is made once,
+    // not per record. Cleared when full, so memory stays bounded whatever the traffic.
+    private const int MaxNamedEndpoints = 4096;
+
     private readonly Dictionary<EndpointKey, EndpointWindow> _endpoints = new();
+    private readonly Dictionary<IPEndPoint, string> _endpointNames = new();
     private readonly Lock _lock = new();
     private DateTimeOffset _latest;
 
@@ -36,10 +41,10 @@ internal sealed class EndpointSummarizer(int windowSeconds = EndpointSummarizer.
 
     public void Add(ProtocolRecord record)
     {
-        var key = KeyOf(record);
         var second = record.RequestTime.ToUnixTimeSeconds();
         lock (_lock)
         {
+            var key = KeyOf(record);
             if (!_endpoints.TryGetValue(key, out var window))
             {
                 if (_endpoints.Count >= maxEndpoints)
@@ -100,14 +105,25 @@ internal sealed class EndpointSummarizer(int windowSeconds = EndpointSummarizer.
         return rows;
     }
 
-    private static EndpointKey KeyOf(ProtocolRecord record)
+    private EndpointKey KeyOf(ProtocolRecord record)
     {
         // The serving side names the endpoint, whichever side was traced.
         var server = record.Role == ConnectionRole.Client ? record.RemoteEndPoint : record.LocalEndPoint;
         return new EndpointKey(record.Protocol, Describe(server), record.Operation, Normalize(record.Resource));
     }
 
-    private static string Describe(IPEndPoint? endPoint) => endPoint?.ToString() ?? "?";
+    private string Describe(IPEndPoint? endPoint)
+    {
+        if (endPoint is null)
+            return "?";
+        if (_endpointNames.TryGetValue(endPoint, out var name))
+            return name;
+        if (_endpointNames.Count >= MaxNamedEndpoints)
+            _endpointNames.Clear();
+        name = endPoint.ToString();
+        _endpointNames.Add(endPoint, name);
+        return name;
+    }
 
     private static string Normalize(string? resource)
     {
@@ -115,7 +131,8 @@ internal sealed class EndpointSummarizer(int windowSeconds = EndpointSummarizer.
             return string.Empty;
         var query = resource.IndexOf('?', StringComparison.Ordinal);
         var text = query < 0 ? resource : resource[..query];
-        text = text.Replace('\r', ' ').Replace('\n', ' ').Replace('\t', ' ');
+        if (text.AsSpan().IndexOfAny('\r', '\n', '\t') >= 0)
+            text = text.Replace('\r', ' ').Replace('\n', ' ').Replace('\t', ' ');
         return text.Length <= MaxResourceLength ? text : string.Concat(text.AsSpan(0, MaxResourceLength - 1), "…");
     }
 

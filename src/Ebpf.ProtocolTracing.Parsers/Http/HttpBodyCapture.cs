@@ -84,7 +84,9 @@ internal sealed class HttpBodyCapture(int limit)
             return;
         }
 
-        int size = Math.Min(limit, Math.Max(needed, Math.Max(256, (_buffer?.Length ?? 0) * 2)));
+        // A body of unknown length starts with room for exactly its first piece: most bodies (an HTTP/2
+        // DATA frame of a small answer) are one piece, and the record keeps the array. Later pieces grow it.
+        int size = _buffer is null ? needed : Math.Min(limit, Math.Max(needed, Math.Max(256, _buffer.Length * 2)));
         var grown = new byte[size];
         _buffer?.AsSpan(0, _kept).CopyTo(grown);
         _buffer = grown;

@@ -8,14 +8,20 @@ internal sealed partial class Http2ConnectionParser
 {
     private void FinishHeaderBlock(StreamDirection direction, Http2DirectionState state)
     {
-        var fields = new List<HpackField>();
-        bool decoded = state.Hpack!.TryDecode(state.Block.AsSpan(0, state.BlockLength), fields);
+        // Decoded into one list reused for every block, then copied into a list of exactly the right
+        // size for the stream to keep: one array per block instead of every size the list grew through.
+        var decodedFields = _decodedFields;
+        decodedFields.Clear();
+        bool decoded = state.Hpack!.TryDecode(state.Block.AsSpan(0, state.BlockLength), decodedFields);
         state.BlockLength = 0;
-        bool tooMany = fields.Count > _options.MaxHeaderCount;
+        bool tooMany = decodedFields.Count > _options.MaxHeaderCount;
         if (tooMany)
         {
-            fields.RemoveRange(_options.MaxHeaderCount, fields.Count - _options.MaxHeaderCount);
+            decodedFields.RemoveRange(_options.MaxHeaderCount, decodedFields.Count - _options.MaxHeaderCount);
         }
+
+        var fields = new List<HpackField>(decodedFields);
+        decodedFields.Clear();
 
         if (state.BlockPromisedStreamId != 0)
         {

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using Ebpf.ProtocolTracing.Grpc.Protobuf;
+using Ebpf.ProtocolTracing.Http2.Hpack;
 using Ebpf.ProtocolTracing.Parsing;
 
 namespace Ebpf.ProtocolTracing.Http2;
@@ -23,6 +24,7 @@ internal sealed partial class Http2ConnectionParser : IConnectionParser
     private readonly Http2DirectionState[] _directions = [new(), new()];
     private readonly Http2StreamTable _streams;
     private readonly Http2RecordBuilder _builder;
+    private readonly List<HpackField> _decodedFields = [];
     private StreamDirection? _clientDirection;
 
     public Http2ConnectionParser(IParseContext context, Http2ParserOptions options, ProtobufRenderer? renderer)

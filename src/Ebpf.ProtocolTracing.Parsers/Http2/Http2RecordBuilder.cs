@@ -153,7 +153,7 @@ internal sealed class Http2RecordBuilder(IParseContext context, Http2ParserOptio
             pairs[i] = new KeyValuePair<string, string>(name ?? UnknownField, value ?? UnknownField);
         }
 
-        return HttpHeaders.Create(pairs);
+        return new HttpHeaders(pairs);
     }
 
     private static bool HasUnknown(List<HpackField>? fields)

@@ -30,32 +30,52 @@ internal static class RespText
             return Encoding.ASCII.GetString(bytes);
         }
 
-        var text = new StringBuilder(bytes.Length + 16);
+        // Measured first, then written straight into the string: no builder, no intermediate buffer.
+        int length = 0;
         foreach (byte b in bytes)
         {
-            switch (b)
-            {
-                case (byte)'"': text.Append("\\\""); break;
-                case (byte)'\\': text.Append("\\\\"); break;
-                case (byte)'\n': text.Append("\\n"); break;
-                case (byte)'\r': text.Append("\\r"); break;
-                case (byte)'\t': text.Append("\\t"); break;
-                default:
-                    if (b is < 0x20 or >= 0x7f)
-                    {
-                        text.Append("\\x").Append(b.ToString("x2", CultureInfo.InvariantCulture));
-                    }
-                    else
-                    {
-                        text.Append((char)b);
-                    }
-
-                    break;
-            }
+            length += EscapedLength(b);
         }
 
-        return text.ToString();
+        return string.Create(length, bytes, static (text, source) =>
+        {
+            int at = 0;
+            foreach (byte b in source)
+            {
+                switch (b)
+                {
+                    case (byte)'"': text[at++] = '\\'; text[at++] = '"'; break;
+                    case (byte)'\\': text[at++] = '\\'; text[at++] = '\\'; break;
+                    case (byte)'\n': text[at++] = '\\'; text[at++] = 'n'; break;
+                    case (byte)'\r': text[at++] = '\\'; text[at++] = 'r'; break;
+                    case (byte)'\t': text[at++] = '\\'; text[at++] = 't'; break;
+                    default:
+                        if (b is < 0x20 or >= 0x7f)
+                        {
+                            text[at++] = '\\';
+                            text[at++] = 'x';
+                            text[at++] = HexDigit(b >> 4);
+                            text[at++] = HexDigit(b & 0xf);
+                        }
+                        else
+                        {
+                            text[at++] = (char)b;
+                        }
+
+                        break;
+                }
+            }
+        });
     }
+
+    private static int EscapedLength(byte b) => b switch
+    {
+        (byte)'"' or (byte)'\\' or (byte)'\n' or (byte)'\r' or (byte)'\t' => 2,
+        < 0x20 or >= 0x7f => 4,
+        _ => 1,
+    };
+
+    private static char HexDigit(int value) => (char)(value < 10 ? '0' + value : 'a' + value - 10);
 
     /// <summary>An argument: the kept bytes, and when cut, an ellipsis and the real size.</summary>
     public static string Argument(ReadOnlySpan<byte> kept, long size, bool truncated) =>

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
+using System.Runtime.InteropServices;
 using System.Threading.Channels;
 using Ebpf.ProtocolTracing.Kernel;
 using Ebpf.ProtocolTracing.Logging;
@@ -39,6 +40,7 @@ namespace Ebpf.ProtocolTracing;
 public sealed partial class ProtocolTracer : IProtocolTracer, IDisposable
 {
     private const int PollTimeoutMilliseconds = 100;
+    private const int MaxIdlePendingCapacity = 4096;
     private static readonly TimeSpan LossReportInterval = TimeSpan.FromSeconds(10);
 
     private readonly ProtocolTracingOptions _options;
@@ -68,6 +70,11 @@ public sealed partial class ProtocolTracer : IProtocolTracer, IDisposable
     private volatile bool _stopRequested;
     private ulong _recordsDropped;
     private TracerStatistics? _finalStatistics;
+
+    // Records made during one poll of the kernel's buffer, handed to the channel together after it: a
+    // reader of the records that keeps up is then woken once per poll, not once per record (each
+    // wake-up is a thread-pool work item, and a worker spinning for the next one).
+    private readonly List<ProtocolRecord> _pendingRecords = [];
     private ConnectionStatsCollector? _connectionStats;
     private readonly TracerMetrics _metrics;
 
@@ -374,6 +381,7 @@ public sealed partial class ProtocolTracer : IProtocolTracer, IDisposable
             {
                 reader.Poll(PollTimeoutMilliseconds);
                 tracker.Tick(clock.NowMonotonicNs);
+                FlushRecords();
                 _connectionStats!.Tick(tracker);
 
                 if (Stopwatch.GetTimestamp() >= nextReport)
@@ -388,6 +396,7 @@ public sealed partial class ProtocolTracer : IProtocolTracer, IDisposable
 #pragma warning restore CA1031
         {
             Log.ReaderFailed(_logger, ex);
+            FlushRecords();
             var failure = new ProtocolTracingException(
                 $"Protocol tracing stopped after an error while reading kernel events: {ex.Message}. Dispose this tracer and start a new one.", ex);
             _records!.Writer.TryComplete(failure);
@@ -425,8 +434,23 @@ public sealed partial class ProtocolTracer : IProtocolTracer, IDisposable
     private void EmitRecord(ProtocolRecord record)
     {
         _metrics.Requests.Record(record);
-        if (!_records!.Writer.TryWrite(record))
-            Interlocked.Increment(ref _recordsDropped);
+        _pendingRecords.Add(record);
+    }
+
+    // On the thread that emitted them (see EmitRecord); a full channel drops, and counts, what does not fit.
+    private void FlushRecords()
+    {
+        var writer = _records!.Writer;
+        foreach (var record in CollectionsMarshal.AsSpan(_pendingRecords))
+        {
+            if (!writer.TryWrite(record))
+                Interlocked.Increment(ref _recordsDropped);
+        }
+
+        _pendingRecords.Clear();
+        // A burst's worth of room is not kept once it is over.
+        if (_pendingRecords.Capacity > MaxIdlePendingCapacity)
+            _pendingRecords.Capacity = MaxIdlePendingCapacity;
     }
 
     // Called with _lifecycle held, after the reader thread has exited (or never ran).
@@ -450,6 +474,7 @@ public sealed partial class ProtocolTracer : IProtocolTracer, IDisposable
                     Log.ReaderFailed(_logger, ex);
                 }
 
+                FlushRecords();
                 _finalStatistics = CollectStatistics(_probes!, _reader!, _tracker!);
                 _reader!.Dispose();
                 _recorder?.Dispose();

@@ -49,18 +49,27 @@ internal static partial class KernelPreflight
         }
     }
 
-    /// <summary>The BPF ring buffer exists from kernel 5.8 on.</summary>
-    public static void CheckKernelVersion(EventBufferKind buffer)
-    {
-        if (buffer != EventBufferKind.RingBuffer || ReadKernelVersion() is not { } version || version >= new Version(5, 8))
-        {
-            return;
-        }
+    /// <summary>
+    /// The oldest kernel the BPF programs load on: 6.2, for the <c>bpf_rdonly_cast</c> kfunc of the fd → socket
+    /// walk (task storage from tracing programs and the BTF raw tracepoint <c>sys_exit</c> are older).
+    /// </summary>
+    internal static readonly Version MinimumKernel = new(6, 2);
 
-        throw new ProtocolTracingException(
-            $"This kernel ({version}) is older than 5.8 and has no BPF ring buffer: set EventBuffer = EventBufferKind.PerfBuffer " +
-            "(CLI: --buffer perf).");
+    /// <summary>Refuses a kernel older than <see cref="MinimumKernel"/> with a message that says so, before the verifier would refuse it less clearly.</summary>
+    public static void CheckKernelVersion()
+    {
+        if (ReadKernelVersion() is { } version && TooOldMessage(version) is { } message)
+        {
+            throw new ProtocolTracingException(message);
+        }
     }
+
+    /// <summary>Why <paramref name="version"/> cannot run the programs, or null when it can.</summary>
+    internal static string? TooOldMessage(Version version)
+        => version >= MinimumKernel
+            ? null
+            : $"This kernel ({version}) is older than {MinimumKernel}: the BPF programs need the bpf_rdonly_cast kfunc (6.2) and task storage " +
+              $"in tracing programs (5.11). Run the tracer on Linux {MinimumKernel} or later.";
 
     /// <summary>
     /// Tracepoints are attached by the ids tracefs publishes, so tracefs must be mounted. When it is not

@@ -68,7 +68,7 @@ internal sealed partial class KernelProbes : IConnectionControl, IDisposable
         LibBpf.EnsureAvailable();
         KernelPreflight.CheckPrivileges();
         KernelPreflight.CheckBtf();
-        KernelPreflight.CheckKernelVersion(settings.Buffer);
+        KernelPreflight.CheckKernelVersion();
         LibBpfLog.Install(logger);
 
         var bpfObject = BpfObject.Open(EmbeddedBpfObject.Read(), ObjectName);

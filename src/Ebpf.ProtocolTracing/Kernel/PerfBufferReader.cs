@@ -4,7 +4,7 @@ using Ebpf.ProtocolTracing.Interop;
 
 namespace Ebpf.ProtocolTracing.Kernel;
 
-/// <summary>Reads the per-CPU perf event buffers (the fallback for kernels older than 5.8); counts what they lost.</summary>
+/// <summary>Reads the per-CPU perf event buffers (the alternative to the ring buffer); counts what they lost.</summary>
 internal sealed unsafe class PerfBufferReader : EventReaderBase
 {
     private readonly PerfBufferHandle handle;

@@ -18,6 +18,25 @@ public sealed class KernelPreflightTests
     public void Unparsable_release_gives_no_version(string release)
         => Assert.Null(KernelPreflight.ParseKernelRelease(release));
 
+    [Theory]
+    [InlineData(5, 15)]
+    [InlineData(6, 1)]
+    public void A_kernel_older_than_6_2_is_refused_with_the_reason(int major, int minor)
+    {
+        var message = KernelPreflight.TooOldMessage(new Version(major, minor));
+
+        Assert.NotNull(message);
+        Assert.Contains($"({major}.{minor}) is older than 6.2", message, StringComparison.Ordinal);
+        Assert.Contains("bpf_rdonly_cast", message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(6, 2)]
+    [InlineData(6, 18)]
+    [InlineData(7, 0)]
+    public void A_kernel_from_6_2_on_is_accepted(int major, int minor)
+        => Assert.Null(KernelPreflight.TooOldMessage(new Version(major, minor)));
+
     [Fact]
     public void Settings_out_of_range_are_refused_before_touching_the_kernel()
     {

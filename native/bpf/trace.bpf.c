@@ -746,7 +746,8 @@ IO_SYSCALL(sendfile64, IO_LAYOUT_NONE, TRACE_EGRESS, TRACE_SOURCE_SENDFILE, NO_F
 struct {
 	__uint(type, BPF_MAP_TYPE_PROG_ARRAY);
 	__uint(max_entries, SYSCALL_SLOTS);
-	__type(key, __u32);
+	/* A size, not a BTF type: the kernel takes no BTF for a program array's key. */
+	__uint(key_size, sizeof(__u32));
 	__array(values, int(void *));
 } syscall_exits SEC(".maps") = {
 	.values = {

@@ -26,6 +26,9 @@ internal sealed class HttpConnectionParser : IConnectionParser, IIdleTrimmableCo
     // Finished messages kept for the next ones (a request and a response per keep-alive exchange).
     private HttpMessage? _spare;
     private HttpMessage? _secondSpare;
+
+    // An exchange ended since the connection began or was last trimmed (see EndMessage).
+    private bool _exchangeEnded;
     private bool _stopped;
 
     public HttpConnectionParser(IParseContext context, HttpParserOptions options, HttpSharedStrings sharedStrings)
@@ -308,7 +311,12 @@ internal sealed class HttpConnectionParser : IConnectionParser, IIdleTrimmableCo
         else
         {
             HttpHeadReader.Read(message, head, stream.Scanner, _options.ActiveSecretHeaders, stream.Strings ??= new(), _sharedStrings);
-            (stream.PreviousHead ??= new()).Remember(head, stream.Scanner, message);
+            if (stream.HeadSeen)
+            {
+                (stream.PreviousHead ??= new()).Remember(head, stream.Scanner, message);
+            }
+
+            stream.HeadSeen = true;
         }
 
         return message;
@@ -335,12 +343,17 @@ internal sealed class HttpConnectionParser : IConnectionParser, IIdleTrimmableCo
             var request = stream.Request;
             _matcher.Emit(request, message, lost: false);
             stream.Reset();
-            KeepSpare(message);
-            if (request is not null && !IsInUse(request))
+            // Spares from the second exchange on, as for heads: a one-exchange connection keeps none.
+            if (_exchangeEnded)
             {
-                KeepSpare(request);
+                KeepSpare(message);
+                if (request is not null && !IsInUse(request))
+                {
+                    KeepSpare(request);
+                }
             }
 
+            _exchangeEnded = true;
             return;
         }
 
@@ -637,10 +650,19 @@ internal sealed class HttpConnectionParser : IConnectionParser, IIdleTrimmableCo
         _ingress.Strings = null;
         _egress.PreviousHead = null;
         _ingress.PreviousHead = null;
+        _egress.HeadSeen = false;
+        _ingress.HeadSeen = false;
         _spare = null;
         _secondSpare = null;
+        _exchangeEnded = false;
         _matcher.TrimIdle();
     }
+
+    /// <summary>Heads kept for comparison (0 to 2): what a connection holds between exchanges.</summary>
+    internal int KeptHeadCount => (_egress.PreviousHead is null ? 0 : 1) + (_ingress.PreviousHead is null ? 0 : 1);
+
+    /// <summary>Finished messages kept for reuse (0 to 2).</summary>
+    internal int SpareMessageCount => (_spare is null ? 0 : 1) + (_secondSpare is null ? 0 : 1);
 
     private HttpStreamState StreamOf(StreamDirection direction) => direction == StreamDirection.Egress ? _egress : _ingress;
 

@@ -164,4 +164,31 @@ public sealed class HttpRepeatedHeadTests
         Assert.Equal(driver.Records[0].Dump(), driver.Records[1].Dump());
         Assert.NotSame(driver.Records[0].Record.RequestHeaders, driver.Records[1].Record.RequestHeaders);
     }
+
+    [Fact]
+    public void AOneExchangeConnection_KeepsNoHeadCopyNorSpareMessage_TheSecondExchangeOnDoes()
+    {
+        var driver = new ParserDriver();
+        var parser = (HttpConnectionParser)driver.Parser;
+        driver.Send(Request);
+        driver.Receive("HTTP/1.1 204 No Content\r\n\r\n");
+
+        Assert.Equal(0, parser.KeptHeadCount);
+        Assert.Equal(0, parser.SpareMessageCount);
+
+        driver.Send(Request);
+        driver.Receive("HTTP/1.1 204 No Content\r\n\r\n");
+
+        Assert.Equal(2, parser.KeptHeadCount);
+        Assert.Equal(2, parser.SpareMessageCount);
+
+        ((IIdleTrimmableConnectionParser)parser).TrimIdle();
+        driver.Send(Request);
+        driver.Receive("HTTP/1.1 204 No Content\r\n\r\n");
+
+        Assert.Equal(0, parser.KeptHeadCount);
+        Assert.Equal(0, parser.SpareMessageCount);
+        Assert.Equal(3, driver.Records.Count);
+        Assert.All(driver.Records, r => Assert.Equal(driver.Records[0].Dump(), r.Dump()));
+    }
 }

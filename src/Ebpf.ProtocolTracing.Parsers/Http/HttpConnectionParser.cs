@@ -646,12 +646,8 @@ internal sealed class HttpConnectionParser : IConnectionParser, IIdleTrimmableCo
     /// <summary>Forgets the previous heads (bytes and strings), the spare messages and the empty request queue's room; the next heads are decoded anew.</summary>
     public void TrimIdle()
     {
-        _egress.Strings = null;
-        _ingress.Strings = null;
-        _egress.PreviousHead = null;
-        _ingress.PreviousHead = null;
-        _egress.HeadSeen = false;
-        _ingress.HeadSeen = false;
+        _egress.ForgetHeads();
+        _ingress.ForgetHeads();
         _spare = null;
         _secondSpare = null;
         _exchangeEnded = false;

@@ -71,6 +71,14 @@ internal sealed class HttpStreamState
     /// <summary>Whether the head being started repeats <see cref="PreviousHead"/> exactly.</summary>
     public bool HeadRepeats;
 
+    /// <summary>Forgets what was kept of earlier heads (an idle trim): the next heads are read anew, and kept again from the second on.</summary>
+    public void ForgetHeads()
+    {
+        Strings = null;
+        PreviousHead = null;
+        HeadSeen = false;
+    }
+
     /// <summary>Forgets the message in progress; the stream starts again between messages.</summary>
     public void Reset()
     {

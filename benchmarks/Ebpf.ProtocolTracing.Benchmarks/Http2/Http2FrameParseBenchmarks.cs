@@ -5,7 +5,7 @@ using Ebpf.ProtocolTracing.Benchmarks.Http;
 using Ebpf.ProtocolTracing.Http;
 using Ebpf.ProtocolTracing.Http2;
 using Ebpf.ProtocolTracing.Parsing;
-using static Ebpf.ProtocolTracing.Benchmarks.Common.Http2Frames;
+using static Ebpf.ProtocolTracing.Parsers.Tests.Http2.Http2Wire;
 using static Ebpf.ProtocolTracing.Benchmarks.Http2.Http2BenchmarkPayloads;
 
 namespace Ebpf.ProtocolTracing.Benchmarks.Http2;

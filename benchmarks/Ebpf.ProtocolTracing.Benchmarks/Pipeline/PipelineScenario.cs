@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
-using Ebpf.ProtocolTracing.Benchmarks.Common;
+using Ebpf.ProtocolTracing.Parsers.Tests.Http2;
 using Ebpf.ProtocolTracing.Parsing;
 
 namespace Ebpf.ProtocolTracing.Benchmarks.Pipeline;
@@ -141,18 +141,18 @@ internal sealed class PipelineScenario
             var path = Ascii($"/api/v1/items/{i % 100_000}");
             var authority = Ascii("inventory.internal");
             byte[] block = [0x82, 0x86, 0x04, (byte)path.Length, .. path, 0x01, (byte)authority.Length, .. authority];
-            return Http2Frames.Frame(0x1, 0x5, StreamId(i), block);
+            return Http2Wire.Frame(0x1, 0x5, StreamId(i), block);
         },
         i =>
         {
             var contentType = Ascii("application/json");
             byte[] block = [0x88, 0x0F, 0x10, (byte)contentType.Length, .. contentType];
             var body = Ascii($"{{\"id\":{i % 100_000,6},\"name\":\"widget\",\"price\":12.50}}");
-            return Concat(Http2Frames.Frame(0x1, 0x4, StreamId(i), block), Http2Frames.Frame(0x0, 0x1, StreamId(i), body));
+            return Concat(Http2Wire.Frame(0x1, 0x4, StreamId(i), block), Http2Wire.Frame(0x0, 0x1, StreamId(i), body));
         })
     {
-        ClientPreamble = Concat(Ascii("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"), Http2Frames.Frame(0x4, 0, 0, [])),
-        ServerPreamble = Concat(Http2Frames.Frame(0x4, 0, 0, []), Http2Frames.Frame(0x4, 0x1, 0, [])),
+        ClientPreamble = Concat(Http2Wire.Preface, Http2Wire.Settings()),
+        ServerPreamble = Concat(Http2Wire.Settings(), Http2Wire.SettingsAck()),
     };
 
     // Each connection's exchanges use client stream ids 1, 3, 5, ...

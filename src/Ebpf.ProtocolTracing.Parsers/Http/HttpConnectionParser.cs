@@ -310,13 +310,14 @@ internal sealed class HttpConnectionParser : IConnectionParser, IIdleTrimmableCo
         }
         else
         {
+            // Heads are kept for comparison from a stream's second on (its strings exist once a head was
+            // read), so a connection that makes one exchange and then idles keeps no copy of its head.
+            var headSeen = stream.Strings is not null;
             HttpHeadReader.Read(message, head, stream.Scanner, _options.ActiveSecretHeaders, stream.Strings ??= new(), _sharedStrings);
-            if (stream.HeadSeen)
+            if (headSeen)
             {
                 (stream.PreviousHead ??= new()).Remember(head, stream.Scanner, message);
             }
-
-            stream.HeadSeen = true;
         }
 
         return message;

@@ -61,13 +61,6 @@ internal sealed class HttpStreamState
     /// <summary>The previous head on this stream byte for byte, so an exact repeat is neither scanned nor read; null until a head is read or after an idle trim.</summary>
     public HttpRepeatedHead? PreviousHead;
 
-    /// <summary>
-    /// Whether a head was read on this stream since it began or was last trimmed: heads are kept in
-    /// <see cref="PreviousHead"/> from the second on, so a connection that makes one exchange and then
-    /// idles (most of a server's many connections) keeps no copy of its head.
-    /// </summary>
-    public bool HeadSeen;
-
     /// <summary>Whether the head being started repeats <see cref="PreviousHead"/> exactly.</summary>
     public bool HeadRepeats;
 
@@ -76,7 +69,6 @@ internal sealed class HttpStreamState
     {
         Strings = null;
         PreviousHead = null;
-        HeadSeen = false;
     }
 
     /// <summary>Forgets the message in progress; the stream starts again between messages.</summary>

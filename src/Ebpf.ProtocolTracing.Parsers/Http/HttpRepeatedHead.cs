@@ -40,35 +40,12 @@ internal sealed class HttpRepeatedHead
             return false;
         }
 
-        // A head split over segments is compared the long way round: rare enough not to matter.
-        var first = data.FirstSpan;
-        if (first.Length >= _length ? !first[.._length].SequenceEqual(_bytes.AsSpan(0, _length)) : !SequenceStartsWith(data))
+        if (!new SequenceReader<byte>(data).IsNext(_bytes.AsSpan(0, _length)))
         {
             return false;
         }
 
         scan = _scan;
-        return true;
-    }
-
-    private bool SequenceStartsWith(in ReadOnlySequence<byte> data)
-    {
-        if (data.Length < _length)
-        {
-            return false;
-        }
-
-        var expected = _bytes.AsSpan(0, _length);
-        foreach (var segment in data.Slice(0, _length))
-        {
-            if (!segment.Span.SequenceEqual(expected[..segment.Length]))
-            {
-                return false;
-            }
-
-            expected = expected[segment.Length..];
-        }
-
         return true;
     }
 

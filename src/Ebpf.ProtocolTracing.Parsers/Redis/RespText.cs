@@ -54,8 +54,8 @@ internal static class RespText
                         {
                             text[at++] = '\\';
                             text[at++] = 'x';
-                            text[at++] = HexDigit(b >> 4);
-                            text[at++] = HexDigit(b & 0xf);
+                            b.TryFormat(text.Slice(at, 2), out _, "x2", CultureInfo.InvariantCulture);
+                            at += 2;
                         }
                         else
                         {
@@ -75,7 +75,6 @@ internal static class RespText
         _ => 1,
     };
 
-    private static char HexDigit(int value) => (char)(value < 10 ? '0' + value : 'a' + value - 10);
 
     /// <summary>An argument: the kept bytes, and when cut, an ellipsis and the real size.</summary>
     public static string Argument(ReadOnlySpan<byte> kept, long size, bool truncated) =>

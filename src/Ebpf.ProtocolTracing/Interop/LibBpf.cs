@@ -102,20 +102,6 @@ internal static unsafe partial class LibBpf
     [LibraryImport(LibraryName, EntryPoint = "bpf_map_lookup_elem", SetLastError = true)]
     public static partial int MapLookupElement(int mapFd, void* key, void* value);
 
-    // Ring buffer
-
-    [LibraryImport(LibraryName, EntryPoint = "ring_buffer__new", SetLastError = true)]
-    public static partial nint RingBufferNew(int mapFd, delegate* unmanaged[Cdecl]<void*, void*, nuint, int> sample, void* context, void* options);
-
-    [LibraryImport(LibraryName, EntryPoint = "ring_buffer__poll", SetLastError = true)]
-    public static partial int RingBufferPoll(RingBufferHandle ringBuffer, int timeoutMilliseconds);
-
-    [LibraryImport(LibraryName, EntryPoint = "ring_buffer__consume", SetLastError = true)]
-    public static partial int RingBufferConsume(RingBufferHandle ringBuffer);
-
-    [LibraryImport(LibraryName, EntryPoint = "ring_buffer__free")]
-    public static partial void RingBufferFree(nint ringBuffer);
-
     // Perf buffer
 
     [LibraryImport(LibraryName, EntryPoint = "perf_buffer__new", SetLastError = true)]

@@ -1,10 +1,13 @@
-using System.Runtime.CompilerServices;
+using System.Numerics;
 using System.Runtime.InteropServices;
 using Ebpf.ProtocolTracing.Interop;
 
 namespace Ebpf.ProtocolTracing.Kernel;
 
-/// <summary>Reads the BPF ring buffer (one buffer for all CPUs, kernel 5.8 or later).</summary>
+/// <summary>
+/// Reads the BPF ring buffer (one buffer for all CPUs, kernel 5.8 or later) straight from its mapped
+/// pages: records are handed to the sink as spans over the mapping, with no call back from native code.
+/// </summary>
 internal sealed unsafe class RingBufferReader : EventReaderBase
 {
     // How long events written without a wake-up may wait in the ring: the delay it adds to records.
@@ -15,20 +18,18 @@ internal sealed unsafe class RingBufferReader : EventReaderBase
     private RingBufferReader(BpfMap ringBuffer, IKernelEventSink sink)
         : base(sink)
     {
-        // Weak: the reader stays collectable if nobody disposes it; a callback only runs inside Poll,
-        // where the reader is alive.
-        var context = GCHandle.Alloc(this, GCHandleType.Weak);
-        var native = LibBpf.RingBufferNew(ringBuffer.Fd, &OnSample, (void*)GCHandle.ToIntPtr(context), null);
-        if (native == nint.Zero)
+        var ringSize = ringBuffer.MaxEntries;
+        if (ringSize < (uint)Environment.SystemPageSize || !BitOperations.IsPow2(ringSize))
         {
-            var errno = Marshal.GetLastPInvokeError();
-            context.Free();
             throw new ProtocolTracingException(
-                $"Could not map the kernel's ring buffer '{ringBuffer.Name}' ({NativeError.Describe(errno)}). " +
-                "If memory is short, use a smaller RingBufferBytes, or EventBufferKind.PerfBuffer.");
+                $"The kernel's ring buffer '{ringBuffer.Name}' has {ringSize} bytes, not a power of two of at least the page size " +
+                $"({Environment.SystemPageSize}): set RingBufferBytes to one.");
         }
 
-        handle = new RingBufferHandle(native, context);
+        handle = RingBufferHandle.TryOpen(ringBuffer.Fd, ringSize, out var failure)
+            ?? throw new ProtocolTracingException(
+                $"Could not map the kernel's ring buffer '{ringBuffer.Name}' of {ringSize} bytes: {failure}. " +
+                "If memory is short, use a smaller RingBufferBytes, or EventBufferKind.PerfBuffer.");
     }
 
     /// <summary>Opens a reader of <paramref name="ringBuffer"/> (a loaded BPF_MAP_TYPE_RINGBUF) for <paramref name="sink"/>.</summary>
@@ -40,48 +41,63 @@ internal sealed unsafe class RingBufferReader : EventReaderBase
     /// <inheritdoc />
     /// <remarks>
     /// The kernel side writes events without waking the reader until a backlog builds up (a wake-up per
-    /// event costs the traced process an interrupt), so the ring is drained in short slices: epoll for
-    /// at most <see cref="DrainIntervalMilliseconds"/>, then consume whatever arrived unannounced.
+    /// event costs the traced process an interrupt), so the ring is drained in short slices: whatever
+    /// is there is consumed at once, without a system call; otherwise epoll waits at most
+    /// <see cref="DrainIntervalMilliseconds"/> before the ring is looked at again.
     /// </remarks>
     protected override int PollNative(int timeoutMilliseconds)
     {
         var remaining = timeoutMilliseconds;
         while (true)
         {
-            var slice = timeoutMilliseconds < 0 ? DrainIntervalMilliseconds : Math.Min(remaining, DrainIntervalMilliseconds);
-            var polled = LibBpf.RingBufferPoll(handle, slice);
-            if (polled < 0)
+            int slice;
+            var added = false;
+            // Throws ObjectDisposedException once disposed (the base class expects that); while held, a
+            // dispose from another thread leaves the mappings in place until the release below.
+            handle.DangerousAddRef(ref added);
+            try
             {
-                return polled;
-            }
+                var consumed = Consume();
+                if (consumed > 0 || (timeoutMilliseconds >= 0 && remaining <= 0))
+                {
+                    return consumed;
+                }
 
-            var consumed = LibBpf.RingBufferConsume(handle);
-            if (consumed < 0)
+                slice = timeoutMilliseconds < 0 ? DrainIntervalMilliseconds : Math.Min(remaining, DrainIntervalMilliseconds);
+                LibC.EpollEvent ready;
+                if (LibC.EpollWait(handle.EpollFd, &ready, 1, slice) < 0)
+                {
+                    return -Marshal.GetLastPInvokeError();
+                }
+            }
+            finally
             {
-                return consumed;
+                if (added)
+                {
+                    handle.DangerousRelease();
+                }
             }
 
             remaining -= slice;
-            if (polled + consumed > 0 || (timeoutMilliseconds >= 0 && remaining <= 0))
-            {
-                return polled + consumed;
-            }
         }
     }
 
     /// <inheritdoc />
     protected override void ReleaseBuffer() => handle.Dispose();
 
-    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
-    private static int OnSample(void* context, void* data, nuint size)
+    /// <summary>Dispatches what the ring holds; the caller holds a reference on the handle.</summary>
+    private int Consume()
     {
-        if (GCHandle.FromIntPtr((nint)context).Target is not RingBufferReader reader)
-        {
-            return 0;
-        }
+        var visitor = new DispatchingVisitor(this);
+        return RingBufferWalk.Run(handle.Data, handle.RingSize, handle.ConsumerPosition, handle.ProducerPosition, ref visitor);
+    }
 
-        var raw = new ReadOnlySpan<byte>(data, (int)Math.Min(size, int.MaxValue));
-        // A negative return stops libbpf's loop; Poll then rethrows the sink's exception.
-        return reader.Dispatch(raw) ? 0 : -1;
+    private readonly struct DispatchingVisitor(RingBufferReader reader) : IRingRecordVisitor
+    {
+        // False once the sink threw: the walk stops with that record consumed, and Poll rethrows.
+        public bool OnRecord(ReadOnlySpan<byte> sample) => reader.Dispatch(sample);
+
+        // The decoder takes a record too short for any event header as malformed and counts it so.
+        public void OnCorrupt() => reader.Dispatch(ReadOnlySpan<byte>.Empty);
     }
 }

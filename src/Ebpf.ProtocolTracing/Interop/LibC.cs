@@ -37,6 +37,7 @@ internal static unsafe partial class LibC
     public const int EpollCloseOnExec = 0x80000;
     public const int EpollControlAdd = 1;
     public const uint EpollIn = 0x001;
+    public const uint EpollEdgeTriggered = 1u << 31;
 
     [LibraryImport(LibraryName, EntryPoint = "close", SetLastError = true)]
     public static partial int Close(int fd);

@@ -41,7 +41,12 @@ internal sealed unsafe class RingBufferHandle : SafeHandle
     /// <summary>The data area, <see cref="RingSize"/> bytes mapped twice in a row.</summary>
     public byte* Data => (byte*)producerMapping + Environment.SystemPageSize;
 
-    /// <summary>An epoll instance on which the map's fd is registered for <c>EPOLLIN</c>.</summary>
+    /// <summary>
+    /// An epoll instance on which the map's fd is registered for <c>EPOLLIN</c>, edge-triggered: a wait
+    /// returns early only for a wake-up the kernel forced since the last one, not whenever the ring holds
+    /// data (level-triggered, a reader under steady load would never wait, and read the ring a few events
+    /// at a time).
+    /// </summary>
     public int EpollFd => epollFd;
 
     /// <inheritdoc />
@@ -80,7 +85,7 @@ internal sealed unsafe class RingBufferHandle : SafeHandle
             return null;
         }
 
-        var interest = new LibC.EpollEvent { Events = LibC.EpollIn };
+        var interest = new LibC.EpollEvent { Events = LibC.EpollIn | LibC.EpollEdgeTriggered };
         if (LibC.EpollControl(epoll, LibC.EpollControlAdd, mapFd, &interest) != 0)
         {
             failure = $"registering it with epoll failed ({NativeError.Describe(Marshal.GetLastPInvokeError())})";

@@ -13,6 +13,9 @@ internal sealed unsafe class RingBufferReader : EventReaderBase
     // How long events written without a wake-up may wait in the ring: the delay it adds to records.
     private const int DrainIntervalMilliseconds = 10;
 
+    // The kernel forces a wake-up when an event makes this fraction of the ring wait (ringbuf_wakeup_flags in trace.bpf.c).
+    private const uint WakeupFraction = 16;
+
     private readonly RingBufferHandle handle;
 
     private RingBufferReader(BpfMap ringBuffer, IKernelEventSink sink)
@@ -50,24 +53,31 @@ internal sealed unsafe class RingBufferReader : EventReaderBase
         var remaining = timeoutMilliseconds;
         while (true)
         {
-            int slice;
+            var slice = 0;
             var added = false;
             // Throws ObjectDisposedException once disposed (the base class expects that); while held, a
             // dispose from another thread leaves the mappings in place until the release below.
             handle.DangerousAddRef(ref added);
             try
             {
+                // The kernel wakes the reader only when an event makes WakeupFraction of the ring wait, so
+                // a ring already past that (a burst a previous poll left, or one that came in while the
+                // records were handled) is read now: waiting would only let it fill.
+                if (timeoutMilliseconds != 0 && !BacklogDue())
+                {
+                    slice = timeoutMilliseconds < 0 ? DrainIntervalMilliseconds : Math.Min(remaining, DrainIntervalMilliseconds);
+                    LibC.EpollEvent ready;
+                    if (LibC.EpollWait(handle.EpollFd, &ready, 1, slice) < 0)
+                    {
+                        return -Marshal.GetLastPInvokeError();
+                    }
+                }
+
                 var consumed = Consume();
+                remaining -= slice;
                 if (consumed > 0 || (timeoutMilliseconds >= 0 && remaining <= 0))
                 {
                     return consumed;
-                }
-
-                slice = timeoutMilliseconds < 0 ? DrainIntervalMilliseconds : Math.Min(remaining, DrainIntervalMilliseconds);
-                LibC.EpollEvent ready;
-                if (LibC.EpollWait(handle.EpollFd, &ready, 1, slice) < 0)
-                {
-                    return -Marshal.GetLastPInvokeError();
                 }
             }
             finally
@@ -77,12 +87,13 @@ internal sealed unsafe class RingBufferReader : EventReaderBase
                     handle.DangerousRelease();
                 }
             }
-
-            remaining -= slice;
         }
     }
 
-    /// <inheritdoc />
+    // Whether at least the kernel's wake-up threshold waits in the ring (see trace.bpf.c, ringbuf_wakeup_flags).
+    private bool BacklogDue() =>
+        Volatile.Read(ref *handle.ProducerPosition) - Volatile.Read(ref *handle.ConsumerPosition) >= handle.RingSize / WakeupFraction;
+
     protected override void ReleaseBuffer() => handle.Dispose();
 
     /// <summary>Dispatches what the ring holds; the caller holds a reference on the handle.</summary>

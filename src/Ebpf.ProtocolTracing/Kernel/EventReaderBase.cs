@@ -4,7 +4,8 @@ namespace Ebpf.ProtocolTracing.Kernel;
 
 /// <summary>
 /// What both buffer readers share: decoding into the sink, the counters, and carrying an exception
-/// thrown by the sink across libbpf's C frames (it must not unwind through them) to <see cref="Poll"/>.
+/// thrown by the sink to <see cref="Poll"/> once the walk of the buffer is left (the perf buffer's walk
+/// runs in libbpf's C frames, which it must not unwind through).
 /// </summary>
 internal abstract class EventReaderBase : IEventReader
 {
@@ -67,13 +68,13 @@ internal abstract class EventReaderBase : IEventReader
     /// <summary>The buffer, for messages.</summary>
     protected abstract string BufferName { get; }
 
-    /// <summary>Calls libbpf's poll; returns its result (negative: <c>-errno</c>).</summary>
+    /// <summary>Waits for events and hands them to <see cref="Dispatch"/>; returns a count (negative: <c>-errno</c>).</summary>
     protected abstract int PollNative(int timeoutMilliseconds);
 
     /// <summary>Releases the native buffer.</summary>
     protected abstract void ReleaseBuffer();
 
-    /// <summary>Decodes one record for the sink. Called from the native callback on the polling thread.</summary>
+    /// <summary>Decodes one record for the sink. Called on the polling thread, inside <see cref="PollNative"/>.</summary>
     /// <returns><see langword="false"/> when the sink threw; the exception is rethrown by <see cref="Poll"/>.</returns>
     protected bool Dispatch(ReadOnlySpan<byte> raw)
     {
@@ -97,7 +98,7 @@ internal abstract class EventReaderBase : IEventReader
 
             return true;
         }
-#pragma warning disable CA1031 // Rethrown by Poll once libbpf's frames are left.
+#pragma warning disable CA1031 // Rethrown by Poll once the buffer's walk is left.
         catch (Exception e)
 #pragma warning restore CA1031
         {
@@ -106,7 +107,7 @@ internal abstract class EventReaderBase : IEventReader
         }
     }
 
-    /// <summary>Reports events the buffer had no room for. Called from the native callback on the polling thread.</summary>
+    /// <summary>Reports events the buffer had no room for. Called on the polling thread, inside <see cref="PollNative"/>.</summary>
     protected void ReportLost(ulong count)
     {
         lostEvents += count;
@@ -119,7 +120,7 @@ internal abstract class EventReaderBase : IEventReader
         {
             sink.OnLost(count);
         }
-#pragma warning disable CA1031 // Rethrown by Poll once libbpf's frames are left.
+#pragma warning disable CA1031 // Rethrown by Poll once the buffer's walk is left.
         catch (Exception e)
 #pragma warning restore CA1031
         {

@@ -9,6 +9,6 @@ public sealed partial class ProtocolTracer
     private int RecordBufferUse()
     {
         var records = _records;
-        return records is not null && records.Reader.CanCount ? records.Reader.Count : 0;
+        return records is null ? 0 : (int)Math.Min(records.Buffered, int.MaxValue);
     }
 }

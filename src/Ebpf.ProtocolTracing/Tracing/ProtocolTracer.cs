@@ -59,7 +59,7 @@ public sealed partial class ProtocolTracer : IProtocolTracer, IDisposable
 
     private TracerState _state;
     private ExceptionDispatchInfo? _startFailure;
-    private Channel<ProtocolRecord>? _records;
+    private RecordBatchQueue? _records;
     private KernelProbes? _probes;
     private IEventReader? _reader;
     private ConnectionTracker? _tracker;
@@ -71,9 +71,8 @@ public sealed partial class ProtocolTracer : IProtocolTracer, IDisposable
     private ulong _recordsDropped;
     private TracerStatistics? _finalStatistics;
 
-    // Records made during one poll of the kernel's buffer, handed to the channel together after it: a
-    // reader of the records that keeps up is then woken once per poll, not once per record (each
-    // wake-up is a thread-pool work item, and a worker spinning for the next one).
+    // Records made during one poll of the kernel's buffer, handed to the readers as one batch after it
+    // (see RecordBatchQueue).
     private readonly List<ProtocolRecord> _pendingRecords = [];
     private ConnectionStatsCollector? _connectionStats;
     private readonly TracerMetrics _metrics;
@@ -175,11 +174,9 @@ public sealed partial class ProtocolTracer : IProtocolTracer, IDisposable
         if (records is null)
             yield break;
 
-        var reader = records.Reader;
-        while (await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+        await foreach (var record in records.ReadAllAsync(cancellationToken).ConfigureAwait(false))
         {
-            while (reader.TryRead(out var record))
-                yield return record;
+            yield return record;
         }
     }
 
@@ -268,13 +265,7 @@ public sealed partial class ProtocolTracer : IProtocolTracer, IDisposable
                 TraceTls = _options.TraceTls,
             };
 
-            _records = Channel.CreateBounded<ProtocolRecord>(new BoundedChannelOptions(_options.RecordBufferCapacity)
-            {
-                SingleWriter = true,
-                SingleReader = false,
-                FullMode = BoundedChannelFullMode.Wait,
-                AllowSynchronousContinuations = false,
-            });
+            _records = new RecordBatchQueue(_options.RecordBufferCapacity);
             _connectionStats = new ConnectionStatsCollector(_options.ConnectionStatsInterval, _options.ConnectionStatsBufferCapacity, TimeProvider.System);
 
             AttachAndStartReader(registry, settings);
@@ -291,7 +282,7 @@ public sealed partial class ProtocolTracer : IProtocolTracer, IDisposable
             Log.StartFailed(_logger, failure.Message, ex);
             _state = TracerState.Failed;
             _startFailure = ExceptionDispatchInfo.Capture(failure);
-            _records?.Writer.TryComplete(failure);
+            _records?.Complete(failure);
             _connectionStats?.Complete(failure);
             _attached.TrySetException(failure);
             _ = _attached.Task.Exception; // observed: callers get the failure from StartAsync
@@ -399,7 +390,7 @@ public sealed partial class ProtocolTracer : IProtocolTracer, IDisposable
             FlushRecords();
             var failure = new ProtocolTracingException(
                 $"Protocol tracing stopped after an error while reading kernel events: {ex.Message}. Dispose this tracer and start a new one.", ex);
-            _records!.Writer.TryComplete(failure);
+            _records!.Complete(failure);
             _connectionStats!.Complete(failure);
         }
         finally
@@ -437,14 +428,14 @@ public sealed partial class ProtocolTracer : IProtocolTracer, IDisposable
         _pendingRecords.Add(record);
     }
 
-    // On the thread that emitted them (see EmitRecord); a full channel drops, and counts, what does not fit.
+    // On the thread that emitted them (see EmitRecord); what does not fit in the record buffer is dropped and counted.
     private void FlushRecords()
     {
-        var writer = _records!.Writer;
-        foreach (var record in CollectionsMarshal.AsSpan(_pendingRecords))
+        if (_pendingRecords.Count > 0)
         {
-            if (!writer.TryWrite(record))
-                Interlocked.Increment(ref _recordsDropped);
+            var dropped = _records!.Publish(_pendingRecords);
+            if (dropped > 0)
+                Interlocked.Add(ref _recordsDropped, (ulong)dropped);
         }
 
         _pendingRecords.Clear();
@@ -492,7 +483,7 @@ public sealed partial class ProtocolTracer : IProtocolTracer, IDisposable
         }
 
         _state = TracerState.Stopped;
-        _records?.Writer.TryComplete();
+        _records?.Complete();
         _connectionStats?.Complete();
         _metrics.Dispose();
         _attached.TrySetCanceled();

@@ -21,6 +21,14 @@ internal interface IRingRecordVisitor
 /// </summary>
 internal static unsafe class RingBufferWalk
 {
+    /// <summary>
+    /// Within a long batch the consumer position is stored each time this fraction of the ring has been
+    /// read. Room the walk has read but not yet given back is room the producers cannot use: while the
+    /// reader is held up (a collection, a slow record), a store only every eighth of the ring held an
+    /// eighth of it back. A 64th keeps that small and still spares the producers a cache miss per record.
+    /// </summary>
+    public const uint ConsumerStoreFraction = 64;
+
     /// <summary>BPF_RINGBUF_HDR_SZ.</summary>
     public const int HeaderSize = 8;
 
@@ -34,7 +42,8 @@ internal static unsafe class RingBufferWalk
     /// Hands every committed record from the consumer position on to <paramref name="visitor"/>, re-reading
     /// the producer position after each batch, until none is left, a record is still being written, the
     /// visitor refuses one, or one ring's worth has been read (so a caller that keeps producers busy still
-    /// returns). The consumer position is stored once per batch and every eighth of the ring within one,
+    /// returns). The consumer position is stored once per batch and every <see cref="ConsumerStoreFraction"/>th
+    /// of the ring within one,
     /// so a long batch frees room for the producers early without a store (and the producers' cache miss
     /// on it) per record.
     /// </summary>
@@ -48,7 +57,7 @@ internal static unsafe class RingBufferWalk
         where TVisitor : struct, IRingRecordVisitor
     {
         var mask = (ulong)ringSize - 1;
-        var storeEvery = Math.Max(ringSize / 8, HeaderSize);
+        var storeEvery = Math.Max(ringSize / ConsumerStoreFraction, HeaderSize);
         var consumer = Volatile.Read(ref *consumerPosition);
         var stored = consumer;
         var budgetEnd = consumer + ringSize;

@@ -99,9 +99,11 @@ public sealed unsafe class RingBufferWalkTests
     }
 
     [Fact]
-    public void The_consumer_position_is_stored_every_eighth_of_the_ring_within_a_batch_not_per_record()
+    public void The_consumer_position_is_stored_every_fraction_of_the_ring_within_a_batch_not_per_record()
     {
-        using var ring = new SyntheticRing(RingSize);
+        // Large enough that a store covers several records.
+        const uint LargeRing = 65536;
+        using var ring = new SyntheticRing(LargeRing);
         const int RecordSize = 64;
         const int Count = 60;
         for (var i = 0; i < Count; i++)
@@ -113,7 +115,8 @@ public sealed unsafe class RingBufferWalkTests
         Walk(ring, ref visitor);
 
         Assert.Equal(Count, visitor.Samples.Count);
-        const int RecordsPerStore = (int)(RingSize / 8 / RecordSize);
+        const int RecordsPerStore = (int)(LargeRing / RingBufferWalk.ConsumerStoreFraction / RecordSize);
+        Assert.True(RecordsPerStore > 1 && Count > 2 * RecordsPerStore);
         for (var i = 0; i < Count; i++)
         {
             Assert.Equal((ulong)(i / RecordsPerStore * RecordsPerStore * RecordSize), visitor.SeenConsumer[i]);

@@ -9,17 +9,8 @@ namespace Ebpf.ProtocolTracing.Tests.Kernel;
 [Collection("Kernel")]
 public sealed class KernelDatagramTests(ITestOutputHelper output)
 {
-    private static KernelProbeSettings OwnProcessSettings(EventBufferKind buffer) => new(
-        Buffer: buffer,
-        RingBufferBytes: 1 << 20,
-        PerfBufferPagesPerCpu: 16,
-        ChunkLimit: KernelEventLayout.MaxChunk,
-        MaxChunks: 4,
-        ExcludedTgid: null,
-        ProcessIds: [Environment.ProcessId],
-        ForcedPorts: [],
-        EnabledProtocolsMask: ulong.MaxValue,
-        CaptureAll: true);
+    private static KernelProbeSettings OwnProcessSettings(EventBufferKind buffer) =>
+        OwnProcessProbeSettings.Default with { Buffer = buffer };
 
     [KernelTheory]
     [InlineData(EventBufferKind.RingBuffer)]

@@ -8,17 +8,13 @@ namespace Ebpf.ProtocolTracing.Tests.Kernel;
 [Collection("Kernel")]
 public sealed class KernelEventLossTests
 {
-    private static KernelProbeSettings TinyBuffers(EventBufferKind buffer) => new(
-        Buffer: buffer,
-        RingBufferBytes: Environment.SystemPageSize,
-        PerfBufferPagesPerCpu: 1,
-        ChunkLimit: KernelEventLayout.MaxChunk,
-        MaxChunks: 1,
-        ExcludedTgid: null,
-        ProcessIds: [Environment.ProcessId],
-        ForcedPorts: [],
-        EnabledProtocolsMask: ulong.MaxValue,
-        CaptureAll: true);
+    private static KernelProbeSettings TinyBuffers(EventBufferKind buffer) => OwnProcessProbeSettings.Default with
+    {
+        Buffer = buffer,
+        RingBufferBytes = Environment.SystemPageSize,
+        PerfBufferPagesPerCpu = 1,
+        MaxChunks = 1,
+    };
 
     [KernelFact]
     public void Perf_buffer_reports_lost_events_through_the_reader_and_the_sink()

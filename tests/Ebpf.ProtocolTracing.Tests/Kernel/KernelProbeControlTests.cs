@@ -9,17 +9,7 @@ namespace Ebpf.ProtocolTracing.Tests.Kernel;
 [Collection("Kernel")]
 public sealed class KernelProbeControlTests
 {
-    private static KernelProbeSettings OwnProcessSettings() => new(
-        Buffer: EventBufferKind.RingBuffer,
-        RingBufferBytes: 1 << 20,
-        PerfBufferPagesPerCpu: 16,
-        ChunkLimit: KernelEventLayout.MaxChunk,
-        MaxChunks: 4,
-        ExcludedTgid: null,
-        ProcessIds: [Environment.ProcessId],
-        ForcedPorts: [],
-        EnabledProtocolsMask: ulong.MaxValue,
-        CaptureAll: true);
+    private static KernelProbeSettings OwnProcessSettings() => OwnProcessProbeSettings.Default;
 
     [KernelFact]
     public void Libbpf_log_lines_reach_the_logger_formatted()

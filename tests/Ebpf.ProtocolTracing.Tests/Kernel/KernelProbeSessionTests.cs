@@ -9,17 +9,8 @@ namespace Ebpf.ProtocolTracing.Tests.Kernel;
 [Collection("Kernel")]
 public sealed class KernelProbeSessionTests(ITestOutputHelper output)
 {
-    private static KernelProbeSettings OwnProcessSettings(EventBufferKind buffer, IReadOnlyCollection<int>? forcedPorts = null, bool captureAll = true) => new(
-        Buffer: buffer,
-        RingBufferBytes: 1 << 20,
-        PerfBufferPagesPerCpu: 16,
-        ChunkLimit: KernelEventLayout.MaxChunk,
-        MaxChunks: 4,
-        ExcludedTgid: null,
-        ProcessIds: [Environment.ProcessId],
-        ForcedPorts: forcedPorts ?? [],
-        EnabledProtocolsMask: ulong.MaxValue,
-        CaptureAll: captureAll);
+    private static KernelProbeSettings OwnProcessSettings(EventBufferKind buffer, IReadOnlyCollection<int>? forcedPorts = null, bool captureAll = true) =>
+        OwnProcessProbeSettings.Default with { Buffer = buffer, ForcedPorts = forcedPorts ?? [], CaptureAll = captureAll };
 
     [KernelFact]
     public async Task Load_attach_and_dispose_leave_no_kernel_fds_behind()

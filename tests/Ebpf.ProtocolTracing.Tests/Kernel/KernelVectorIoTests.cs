@@ -17,17 +17,8 @@ public sealed partial class KernelVectorIoTests(ITestOutputHelper output)
 {
     private const int IovecCount = 64;
 
-    private static KernelProbeSettings OwnProcessSettings(int chunkLimit, int maxChunks) => new(
-        Buffer: EventBufferKind.RingBuffer,
-        RingBufferBytes: 1 << 20,
-        PerfBufferPagesPerCpu: 16,
-        ChunkLimit: chunkLimit,
-        MaxChunks: maxChunks,
-        ExcludedTgid: null,
-        ProcessIds: [Environment.ProcessId],
-        ForcedPorts: [],
-        EnabledProtocolsMask: ulong.MaxValue,
-        CaptureAll: true);
+    private static KernelProbeSettings OwnProcessSettings(int chunkLimit, int maxChunks) =>
+        OwnProcessProbeSettings.Default with { ChunkLimit = chunkLimit, MaxChunks = maxChunks };
 
     [KernelTheory]
     [InlineData(false)]

@@ -8,17 +8,8 @@ namespace Ebpf.ProtocolTracing.Tests.Kernel;
 [Collection("Kernel")]
 public sealed class RingBufferReaderTests
 {
-    private static KernelProbeSettings RingSettings(int ringBufferBytes) => new(
-        Buffer: EventBufferKind.RingBuffer,
-        RingBufferBytes: ringBufferBytes,
-        PerfBufferPagesPerCpu: 1,
-        ChunkLimit: KernelEventLayout.MaxChunk,
-        MaxChunks: 4,
-        ExcludedTgid: null,
-        ProcessIds: [Environment.ProcessId],
-        ForcedPorts: [],
-        EnabledProtocolsMask: ulong.MaxValue,
-        CaptureAll: true);
+    private static KernelProbeSettings RingSettings(int ringBufferBytes) =>
+        OwnProcessProbeSettings.Default with { RingBufferBytes = ringBufferBytes, PerfBufferPagesPerCpu = 1 };
 
     [KernelFact]
     public void Many_rings_worth_of_bytes_through_the_smallest_ring_arrive_in_order_without_a_gap()

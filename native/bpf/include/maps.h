@@ -31,7 +31,8 @@ struct conn_state {
 	__u8 tls;             /* a TLS library call was seen on it: socket bytes are ciphertext, not sent up */
 	__u8 tls_protocol;    /* enum trace_protocol: the inference guess for the TLS plaintext */
 	__u8 transport;       /* enum trace_transport; UDP: bytes[] count datagrams, not bytes */
-	__u8 pad[1];
+	__u8 membio;          /* its process uses memory BIOs (tls_membio_procs), as of membio_checked */
+	__u32 membio_checked; /* tls_membio_epoch + 1 when membio was looked up; 0: not yet */
 	__u64 tls_bytes[2];   /* TLS plaintext stream positions, indexed by enum trace_direction */
 };
 

@@ -113,7 +113,7 @@ static __always_inline bool tls_note_socket_io(__u64 pid_tgid, const struct sysc
 	__s32 fd = args->fd;
 	__u64 addr, len;
 
-	if (bpf_map_lookup_elem(&tls_membio_procs, &tgid)) {
+	if (tls_membio_process_of(tgid, st)) {
 		first_segment(args, layout, total, &addr, &len);
 		tls_membio_socket_io(tgid, fd, args->direction, addr, len);
 	}

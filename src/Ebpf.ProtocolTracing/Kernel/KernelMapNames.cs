@@ -9,6 +9,5 @@ internal static class KernelMapNames
     public const string PidFilter = "pid_filter";
     public const string ForcedPorts = "forced_ports";
     public const string Disabled = "disabled";
-    public const string ConnectionInfo = "conn_info";
     public const string Counters = "counters";
 }

@@ -3,7 +3,6 @@ using System.Diagnostics.Metrics;
 using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
 using System.Runtime.InteropServices;
-using System.Threading.Channels;
 using Ebpf.ProtocolTracing.Kernel;
 using Ebpf.ProtocolTracing.Logging;
 using Ebpf.ProtocolTracing.Metrics;
@@ -165,7 +164,13 @@ public sealed partial class ProtocolTracer : IProtocolTracer, IDisposable
     }
 
     /// <inheritdoc />
-    public async IAsyncEnumerable<ProtocolRecord> ReadRecordsAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public IAsyncEnumerable<ProtocolRecord> ReadRecordsAsync(CancellationToken cancellationToken = default)
+        // Once started, the record queue's own reader: no second iterator to step through per record.
+        => _state is TracerState.Running or TracerState.Stopped && _records is { } records
+            ? records.ReadAllAsync(cancellationToken)
+            : StartThenReadRecordsAsync(cancellationToken);
+
+    private async IAsyncEnumerable<ProtocolRecord> StartThenReadRecordsAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         if (_state != TracerState.Stopped)
             await StartAsync(cancellationToken).ConfigureAwait(false);
@@ -175,9 +180,7 @@ public sealed partial class ProtocolTracer : IProtocolTracer, IDisposable
             yield break;
 
         await foreach (var record in records.ReadAllAsync(cancellationToken).ConfigureAwait(false))
-        {
             yield return record;
-        }
     }
 
     /// <inheritdoc />

@@ -62,6 +62,8 @@ internal sealed class RecordBatchQueue
     /// <summary>The records in order, until <see cref="Complete"/> and the last of them.</summary>
     public async IAsyncEnumerable<ProtocolRecord> ReadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        // A read cancelled before it began takes nothing, even when records wait.
+        cancellationToken.ThrowIfCancellationRequested();
         Batch? batch = null;
         try
         {

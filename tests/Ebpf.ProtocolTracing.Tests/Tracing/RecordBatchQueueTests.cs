@@ -116,7 +116,20 @@ public sealed class RecordBatchQueueTests
         Assert.Equal([0, 1], await ReadAll(queue));
     }
 
-    private static async Task<List<int>> ReadAll(RecordBatchQueue queue, CancellationToken cancellationToken = default)
+    [Fact]
+    public async Task A_read_cancelled_before_it_began_takes_nothing()
+    {
+        var queue = new RecordBatchQueue(capacity: 100);
+        queue.Publish(Records(0, 2));
+        using var cancel = new CancellationTokenSource();
+        await cancel.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => ReadAll(queue, cancel.Token));
+        queue.Complete();
+        Assert.Equal([0, 1], await ReadAll(queue));
+    }
+
+        private static async Task<List<int>> ReadAll(RecordBatchQueue queue, CancellationToken cancellationToken = default)
     {
         var seen = new List<int>();
         await foreach (var record in queue.ReadAllAsync(cancellationToken))

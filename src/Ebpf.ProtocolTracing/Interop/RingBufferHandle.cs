@@ -43,9 +43,8 @@ internal sealed unsafe class RingBufferHandle : SafeHandle
 
     /// <summary>
     /// An epoll instance on which the map's fd is registered for <c>EPOLLIN</c>, edge-triggered: a wait
-    /// returns early only for a wake-up the kernel forced since the last one, not whenever the ring holds
-    /// data (level-triggered, a reader under steady load would never wait, and read the ring a few events
-    /// at a time).
+    /// ends early only for a wake-up the kernel forced since the last one, not whenever the ring holds
+    /// data. The reader looks at the backlog itself before it waits.
     /// </summary>
     public int EpollFd => epollFd;
 

@@ -5,8 +5,8 @@ using Ebpf.ProtocolTracing.Interop;
 namespace Ebpf.ProtocolTracing.Kernel;
 
 /// <summary>
-/// Reads the BPF ring buffer (one buffer for all CPUs, kernel 5.8 or later) straight from its mapped
-/// pages: records are handed to the sink as spans over the mapping, with no call back from native code.
+/// Reads the BPF ring buffer (one buffer for all CPUs) straight from its mapped pages: records are
+/// handed to the sink as spans over the mapping, with no call back from native code.
 /// </summary>
 internal sealed unsafe class RingBufferReader : EventReaderBase
 {
@@ -44,9 +44,9 @@ internal sealed unsafe class RingBufferReader : EventReaderBase
     /// <inheritdoc />
     /// <remarks>
     /// The kernel side writes events without waking the reader until a backlog builds up (a wake-up per
-    /// event costs the traced process an interrupt), so the ring is drained in short slices: whatever
-    /// is there is consumed at once, without a system call; otherwise epoll waits at most
-    /// <see cref="DrainIntervalMilliseconds"/> before the ring is looked at again.
+    /// event costs the traced process an interrupt), so the ring is drained in short slices: epoll waits
+    /// at most <see cref="DrainIntervalMilliseconds"/> (less when the kernel forces a wake-up), then
+    /// whatever arrived is consumed; a ring already past the wake-up threshold is consumed without waiting.
     /// </remarks>
     protected override int PollNative(int timeoutMilliseconds)
     {

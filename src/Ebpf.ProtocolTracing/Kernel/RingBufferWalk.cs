@@ -42,10 +42,9 @@ internal static unsafe class RingBufferWalk
     /// Hands every committed record from the consumer position on to <paramref name="visitor"/>, re-reading
     /// the producer position after each batch, until none is left, a record is still being written, the
     /// visitor refuses one, or one ring's worth has been read (so a caller that keeps producers busy still
-    /// returns). The consumer position is stored once per batch and every <see cref="ConsumerStoreFraction"/>th
-    /// of the ring within one,
-    /// so a long batch frees room for the producers early without a store (and the producers' cache miss
-    /// on it) per record.
+    /// returns). The consumer position is stored once per batch and, within one, each time
+    /// 1/<see cref="ConsumerStoreFraction"/> of the ring has been read: room goes back to the producers
+    /// early without a store (and the producers' cache miss on it) per record.
     /// </summary>
     /// <param name="data">The data area, <paramref name="ringSize"/> bytes mapped twice in a row.</param>
     /// <param name="ringSize">A power of two.</param>

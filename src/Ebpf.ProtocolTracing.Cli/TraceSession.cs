@@ -97,5 +97,5 @@ internal static class TraceSession
 
     private static string DescribeStatistics(TracerStatistics s) => string.Create(
         CultureInfo.InvariantCulture,
-        $"{Name}: {s.EventsRead} events read, {s.KernelEventsLost} lost in the kernel ({s.KernelBytesLost} bytes); {s.RecordsProduced} records, {s.RecordsDropped} dropped; {s.GapBytes} gap bytes, {s.ResyncSkippedBytes} skipped resyncing; {s.ParseFailures} parse failures");
+        $"{Name}: {s.EventsRead} events read, {s.KernelEventsLost} lost in the kernel ({s.KernelBytesLost} bytes); {s.RecordsProduced} records, {s.RecordsDropped} dropped; {s.GapBytes} gap bytes, {s.ResyncSkippedBytes} skipped resyncing; {s.ParseFailures} parse failures; {s.BytesNotCaptured} bytes of other traffic not captured");
 }

@@ -29,6 +29,8 @@ internal sealed class TracerHealthMetrics
             "By", "Stream bytes the kernel reported on traced connections, captured or not.");
         meter.CreateObservableCounter("ebpf.protocol_tracing.bytes.lost", ObserveBytesLost,
             "By", "Stream bytes no parser saw, by reason.");
+        meter.CreateObservableCounter("ebpf.protocol_tracing.bytes.not_captured", () => (long)Current().BytesNotCaptured,
+            "By", "Stream bytes of closed connections the kernel kept because it recognised no enabled protocol in them; not a loss.");
         meter.CreateObservableCounter("ebpf.protocol_tracing.parse.failures", () => (long)Current().ParseFailures,
             "{failure}", "Times a parser reported bytes it could not parse.");
         meter.CreateObservableCounter("ebpf.protocol_tracing.records.dropped", () => (long)Current().RecordsDropped,

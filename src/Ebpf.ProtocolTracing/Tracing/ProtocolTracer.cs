@@ -505,6 +505,7 @@ public sealed partial class ProtocolTracer : IProtocolTracer, IDisposable
             KernelBytesLost = kernel.BytesLost,
             EventsRead = reader.EventsRead,
             GapBytes = tracking.GapBytes,
+            BytesNotCaptured = tracking.BytesNotCaptured,
             ResyncSkippedBytes = tracking.ResyncSkippedBytes,
             BytesDroppedOverMemoryCap = tracking.BytesDroppedOverMemoryCap,
             ConnectionsTracked = tracking.ConnectionsTracked,

@@ -15,8 +15,19 @@ public sealed record TracerStatistics
     /// <summary>Events user space read from the buffer.</summary>
     public ulong EventsRead { get; init; }
 
-    /// <summary>Stream bytes never seen by a parser: capture limits, sendfile, lost events (gaps).</summary>
+    /// <summary>
+    /// Stream bytes never seen by a parser of connections the kernel sent bytes of: capture limits, sendfile,
+    /// lost events (gaps). Bytes of connections the kernel kept entirely are <see cref="BytesNotCaptured"/>.
+    /// </summary>
     public ulong GapBytes { get; init; }
+
+    /// <summary>
+    /// Stream bytes of closed connections the kernel sent none of, because it recognised no enabled protocol in
+    /// them (other traffic, a protocol left out of <see cref="ProtocolTracingOptions.Protocols"/>, TLS without
+    /// its plaintext). Not a loss: this is the traffic the tracer leaves in the kernel. A custom protocol's
+    /// port in <see cref="ProtocolTracingOptions.ParserPorts"/> is always captured.
+    /// </summary>
+    public ulong BytesNotCaptured { get; init; }
 
     /// <summary>Bytes dropped while looking for the next frame boundary after a gap or invalid data.</summary>
     public ulong ResyncSkippedBytes { get; init; }

@@ -571,7 +571,16 @@ internal sealed partial class ConnectionTracker : IKernelEventSink
         ExpireHeld(connection, stream, _nowNs, everything: true);
         if (connection.State is TrackedConnectionState.Parsing or TrackedConnectionState.Undecided && finalLength > stream.Next)
         {
-            LoseBytes(connection, stream, finalLength - stream.Next);
+            if (connection.NoDataArrived)
+            {
+                // The kernel never sent this connection up: its bytes were not captured, not lost.
+                Statistics.AddBytesNotCaptured(finalLength - stream.Next);
+                stream.Next = finalLength;
+            }
+            else
+            {
+                LoseBytes(connection, stream, finalLength - stream.Next);
+            }
         }
     }
 

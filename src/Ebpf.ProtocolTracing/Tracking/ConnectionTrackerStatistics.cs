@@ -12,6 +12,7 @@ internal sealed class ConnectionTrackerStatistics
     private long _resyncSkippedBytes;
     private long _bytesDroppedOverMemoryCap;
     private long _bytesDroppedUnparsed;
+    private long _bytesNotCaptured;
     private long _connectionsTracked;
     private long _connectionsOpened;
     private long _connectionsClosed;
@@ -29,7 +30,10 @@ internal sealed class ConnectionTrackerStatistics
     /// <summary>Events the event buffer reported lost to the tracker (perf buffer's lost callback).</summary>
     public ulong EventsLostReported => (ulong)Volatile.Read(ref _eventsLostReported);
 
-    /// <summary>Stream bytes no parser saw: uncaptured, lost, or missing at close or after the reorder window.</summary>
+    /// <summary>
+    /// Stream bytes no parser saw of connections the kernel sent bytes of: beyond the capture limit, lost, or
+    /// missing at close or after the reorder window.
+    /// </summary>
     public ulong GapBytes => (ulong)Volatile.Read(ref _gapBytes);
 
     /// <summary>Bytes dropped while resynchronising after a gap or invalid data.</summary>
@@ -40,6 +44,12 @@ internal sealed class ConnectionTrackerStatistics
 
     /// <summary>Bytes dropped because their connection matched no parser, or stopped or failed being parsed.</summary>
     public ulong BytesDroppedUnparsed => (ulong)Volatile.Read(ref _bytesDroppedUnparsed);
+
+    /// <summary>
+    /// Stream bytes of closed connections the kernel sent none of, because it recognised no enabled protocol
+    /// in them: left in the kernel by design, not lost.
+    /// </summary>
+    public ulong BytesNotCaptured => (ulong)Volatile.Read(ref _bytesNotCaptured);
 
     /// <summary>Connections tracked now.</summary>
     public long ConnectionsTracked => Volatile.Read(ref _connectionsTracked);
@@ -84,6 +94,8 @@ internal sealed class ConnectionTrackerStatistics
     internal void AddBytesDroppedOverMemoryCap(long count) => Volatile.Write(ref _bytesDroppedOverMemoryCap, _bytesDroppedOverMemoryCap + count);
 
     internal void AddBytesDroppedUnparsed(long count) => Volatile.Write(ref _bytesDroppedUnparsed, _bytesDroppedUnparsed + count);
+
+    internal void AddBytesNotCaptured(long count) => Volatile.Write(ref _bytesNotCaptured, _bytesNotCaptured + count);
 
     internal void SetConnectionsTracked(int count) => Volatile.Write(ref _connectionsTracked, count);
 

@@ -60,6 +60,12 @@ internal sealed class TrackedConnection : IParseContext
 
     public TrackedStream Ingress { get; }
 
+    /// <summary>
+    /// Whether no data event of this connection ever arrived: the kernel recognised no enabled protocol in its
+    /// bytes and kept them (or lost every event it sent, which its own loss counters count).
+    /// </summary>
+    public bool NoDataArrived => Egress.FirstTimestampNs == 0 && Ingress.FirstTimestampNs == 0;
+
     /// <summary>Data events seen while no parser was chosen.</summary>
     public int UndecidedEvents { get; set; }
 

@@ -18,6 +18,7 @@ public sealed class TracerHealthMetricsTests
             KernelEventsLost = 7,
             KernelBytesLost = 700,
             GapBytes = 50,
+            BytesNotCaptured = 90_000,
             ResyncSkippedBytes = 5,
             BytesDroppedOverMemoryCap = 3,
             StreamBytes = 123_456,
@@ -37,6 +38,7 @@ public sealed class TracerHealthMetricsTests
         Assert.Equal(4, Single(collector, "ebpf.protocol_tracing.records.dropped").Value);
         Assert.Equal(12, Single(collector, "ebpf.protocol_tracing.connections.tracked").Value);
         Assert.Equal(9, Single(collector, "ebpf.protocol_tracing.record_buffer.usage").Value);
+        Assert.Equal(90_000, Single(collector, "ebpf.protocol_tracing.bytes.not_captured").Value);
 
         var lost = collector.Of("ebpf.protocol_tracing.bytes.lost").ToDictionary(m => (string)m.Tags["reason"]!, m => m.Value);
         Assert.Equal(700, lost["event_buffer_full"]);

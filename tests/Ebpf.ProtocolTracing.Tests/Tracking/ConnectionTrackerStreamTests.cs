@@ -240,6 +240,36 @@ public class ConnectionTrackerStreamTests
     }
 
     [Fact]
+    public void ClosedConnectionTheKernelSentNothingOfIsNotCapturedNotLost()
+    {
+        var h = new TrackerHarness();
+        var id = TrackerHarness.Id();
+        h.Open(id, T0);
+        h.Close(id, T0 + (3 * Ms), bytesSent: 9_600, bytesReceived: 4_800);
+        h.Tracker.Tick(T0 + (3 * Ms) + (200 * Ms));
+
+        Assert.Equal(0, h.Tracker.ConnectionCount);
+        Assert.Empty(h.Protocol.Created);
+        Assert.Equal(14_400UL, h.Statistics.BytesNotCaptured);
+        Assert.Equal(0UL, h.Statistics.GapBytes);
+    }
+
+    [Fact]
+    public void ClosedConnectionWithDataInOneDirectionOnlyLosesTheOtherDirection()
+    {
+        var h = new TrackerHarness();
+        var id = TrackerHarness.Id();
+        h.Open(id, T0);
+        h.Data(id, StreamDirection.Egress, 0, T0 + Ms, "REQ a\n");
+        h.Close(id, T0 + (3 * Ms), bytesSent: 6, bytesReceived: 6);
+        h.Tracker.Tick(T0 + (3 * Ms) + (200 * Ms));
+
+        // The kernel sent this connection up, so the response it never delivered is a gap.
+        Assert.Equal(6UL, h.Statistics.GapBytes);
+        Assert.Equal(0UL, h.Statistics.BytesNotCaptured);
+    }
+
+    [Fact]
     public void CloseWaitsForLateDataAndThenFinishesWithoutAGap()
     {
         var h = new TrackerHarness();

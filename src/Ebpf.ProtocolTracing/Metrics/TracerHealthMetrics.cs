@@ -25,10 +25,12 @@ internal sealed class TracerHealthMetrics
             "{event}", "Kernel events the tracer read from the event buffer.");
         meter.CreateObservableCounter("ebpf.protocol_tracing.events.lost", () => (long)Current().KernelEventsLost,
             "{event}", "Kernel events dropped because the event buffer was full.");
+        meter.CreateObservableCounter("ebpf.protocol_tracing.events.lost_bytes", () => (long)Current().KernelBytesLost,
+            "By", "Payload bytes inside the kernel events dropped because the event buffer was full; the stream bytes they stood for reach bytes.lost as a gap once their stream moves on or closes.");
         meter.CreateObservableCounter("ebpf.protocol_tracing.bytes.seen", () => (long)Current().StreamBytes,
             "By", "Stream bytes the kernel reported on traced connections, captured or not.");
         meter.CreateObservableCounter("ebpf.protocol_tracing.bytes.lost", ObserveBytesLost,
-            "By", "Stream bytes no parser saw, by reason.");
+            "By", "Stream bytes no parser saw, by reason (the reasons do not overlap).");
         meter.CreateObservableCounter("ebpf.protocol_tracing.bytes.not_captured", () => (long)Current().BytesNotCaptured,
             "By", "Stream bytes of closed connections the kernel kept because it recognised no enabled protocol in them; not a loss.");
         meter.CreateObservableCounter("ebpf.protocol_tracing.parse.failures", () => (long)Current().ParseFailures,
@@ -46,7 +48,6 @@ internal sealed class TracerHealthMetrics
         var s = Current();
         return
         [
-            new((long)s.KernelBytesLost, new KeyValuePair<string, object?>("reason", "event_buffer_full")),
             new((long)s.GapBytes, new KeyValuePair<string, object?>("reason", "gap")),
             new((long)s.ResyncSkippedBytes, new KeyValuePair<string, object?>("reason", "resync")),
             new((long)s.BytesDroppedOverMemoryCap, new KeyValuePair<string, object?>("reason", "memory_cap")),

@@ -123,7 +123,7 @@ static __always_inline bool emit_open(void *ctx, struct trace_config *cfg, __u32
 	struct task_struct *leader = BPF_CORE_READ(bpf_get_current_task_btf(), group_leader);
 
 	__builtin_memset(&e, 0, sizeof(e));
-	fill_header(&e.hdr, TRACE_EVENT_OPEN, st->protocol, st->flags, tgid, fd, st->generation);
+	fill_header(&e.hdr, TRACE_EVENT_OPEN, st->protocol, st->flags & TRACE_FLAG_MIDSTREAM, tgid, fd, st->generation);
 	e.process_start_ns = BPF_CORE_READ(leader, start_time);
 	BPF_CORE_READ_STR_INTO(&e.comm, leader, comm);
 	read_endpoints(sk, &ep);
@@ -143,7 +143,7 @@ static __always_inline void emit_close(void *ctx, struct trace_config *cfg, __u3
 	struct close_event e;
 
 	__builtin_memset(&e, 0, sizeof(e));
-	fill_header(&e.hdr, TRACE_EVENT_CLOSE, st->protocol, 0, tgid, fd, st->generation);
+	fill_header(&e.hdr, TRACE_EVENT_CLOSE, st->protocol, st->flags & TRACE_FLAG_DATA_SENT, tgid, fd, st->generation);
 	e.bytes_sent = st->bytes[TRACE_EGRESS];
 	e.bytes_received = st->bytes[TRACE_INGRESS];
 	output_counted(ctx, cfg->use_perf_buffer, &e, sizeof(e), 0);
@@ -672,6 +672,9 @@ static __always_inline int handle_io_exit(void *ctx, struct pt_regs *regs, long 
 	protocol = send_protocol(cfg, st, tgid, args.fd);
 	if (protocol < 0)
 		return 0;
+	/* Tells user space at close that a missing tail was lost, not left in the kernel. */
+	if (!(st->flags & TRACE_FLAG_DATA_SENT))
+		st->flags |= TRACE_FLAG_DATA_SENT;
 	w = bpf_map_lookup_elem(&walk_scratch, &zero);
 	if (!w)
 		return 0;

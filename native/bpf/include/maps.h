@@ -27,7 +27,7 @@ struct conn_state {
 	__u8 role;            /* enum trace_role */
 	__u8 protocol;        /* enum trace_protocol: the inference guess, UNKNOWN until one matched */
 	__u8 open_sent;       /* the open event reached the buffer (else it is retried with the next data) */
-	__u8 flags;           /* enum trace_event_flags for the open event (MIDSTREAM) */
+	__u8 flags;           /* enum trace_event_flags: MIDSTREAM (open event), DATA_SENT (close event) */
 	__u8 tls;             /* a TLS library call was seen on it: socket bytes are ciphertext, not sent up */
 	__u8 tls_protocol;    /* enum trace_protocol: the inference guess for the TLS plaintext */
 	__u8 transport;       /* enum trace_transport; UDP: bytes[] count datagrams, not bytes */

@@ -84,6 +84,11 @@ enum trace_event_flags {
 	TRACE_FLAG_MIDSTREAM = 1 << 0,
 	/* data_event: plaintext captured from a TLS library, not from the socket. */
 	TRACE_FLAG_ENCRYPTED = 1 << 1,
+	/*
+	 * close_event: the kernel sent up (or tried to: the buffer may have been full) data events of this
+	 * connection's socket bytes. Without it, no byte was sent up by design (no enabled protocol seen).
+	 */
+	TRACE_FLAG_DATA_SENT = 1 << 2,
 };
 
 /* A connection: the fd of a process, and a generation that changes whenever the fd is reused. */

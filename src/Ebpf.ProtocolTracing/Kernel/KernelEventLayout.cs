@@ -37,6 +37,7 @@ internal enum KernelEventFlags : ushort
     None = 0,
     Midstream = 1 << 0,
     Encrypted = 1 << 1,
+    DataSent = 1 << 2,
 }
 
 internal enum KernelRole : byte

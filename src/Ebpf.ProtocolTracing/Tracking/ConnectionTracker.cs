@@ -168,6 +168,7 @@ internal sealed partial class ConnectionTracker : IKernelEventSink
         // A UDP socket's counts are datagrams, some never sent up: there is no stream end to wait for.
         connection.FinalEgressLength = connection.IsDatagram ? 0 : (long)Math.Min(e.BytesSent, long.MaxValue);
         connection.FinalIngressLength = connection.IsDatagram ? 0 : (long)Math.Min(e.BytesReceived, long.MaxValue);
+        connection.KernelSentData = (e.Header.Flags & KernelEventFlags.DataSent) != 0;
         TryFinishClose(connection);
     }
 
@@ -571,7 +572,7 @@ internal sealed partial class ConnectionTracker : IKernelEventSink
         ExpireHeld(connection, stream, _nowNs, everything: true);
         if (connection.State is TrackedConnectionState.Parsing or TrackedConnectionState.Undecided && finalLength > stream.Next)
         {
-            if (connection.NoDataArrived)
+            if (connection.NeverSentUp)
             {
                 // The kernel never sent this connection up: its bytes were not captured, not lost.
                 Statistics.AddBytesNotCaptured(finalLength - stream.Next);

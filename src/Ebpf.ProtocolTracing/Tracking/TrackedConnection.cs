@@ -60,11 +60,14 @@ internal sealed class TrackedConnection : IParseContext
 
     public TrackedStream Ingress { get; }
 
+    /// <summary>Whether the close event said the kernel sent up (or tried to) data events of this connection.</summary>
+    public bool KernelSentData { get; set; }
+
     /// <summary>
-    /// Whether no data event of this connection ever arrived: the kernel recognised no enabled protocol in its
-    /// bytes and kept them (or lost every event it sent, which its own loss counters count).
+    /// Whether the kernel kept all of this connection's bytes by design: it recognised no enabled protocol in
+    /// them, so no data event was sent (rather than sent and lost).
     /// </summary>
-    public bool NoDataArrived => Egress.FirstTimestampNs == 0 && Ingress.FirstTimestampNs == 0;
+    public bool NeverSentUp => !KernelSentData && Egress.FirstTimestampNs == 0 && Ingress.FirstTimestampNs == 0;
 
     /// <summary>Data events seen while no parser was chosen.</summary>
     public int UndecidedEvents { get; set; }

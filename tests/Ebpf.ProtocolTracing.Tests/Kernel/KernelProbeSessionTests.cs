@@ -90,6 +90,9 @@ public sealed class KernelProbeSessionTests(ITestOutputHelper output)
         var serverClose = Assert.Single(sink.Closes, c => c.Header.Conn.ToConnectionId() == serverId);
         Assert.Equal((ulong)response.Length, serverClose.BytesSent);
         Assert.Equal((ulong)request.Length, serverClose.BytesReceived);
+        // Data was sent up for both ends, so a missing tail would be a loss, not traffic left in the kernel.
+        Assert.Equal(KernelEventFlags.DataSent, clientClose.Header.Flags);
+        Assert.Equal(KernelEventFlags.DataSent, serverClose.Header.Flags);
 
         Assert.True(reader.EventsRead >= 6, $"read {reader.EventsRead} events");
         Assert.Equal(0ul, reader.MalformedEvents);

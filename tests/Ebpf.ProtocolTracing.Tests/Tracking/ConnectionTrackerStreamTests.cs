@@ -245,13 +245,29 @@ public class ConnectionTrackerStreamTests
         var h = new TrackerHarness();
         var id = TrackerHarness.Id();
         h.Open(id, T0);
-        h.Close(id, T0 + (3 * Ms), bytesSent: 9_600, bytesReceived: 4_800);
+        h.Close(id, T0 + (3 * Ms), bytesSent: 9_600, bytesReceived: 4_800, dataSent: false);
         h.Tracker.Tick(T0 + (3 * Ms) + (200 * Ms));
 
         Assert.Equal(0, h.Tracker.ConnectionCount);
         Assert.Empty(h.Protocol.Created);
         Assert.Equal(14_400UL, h.Statistics.BytesNotCaptured);
         Assert.Equal(0UL, h.Statistics.GapBytes);
+    }
+
+    [Fact]
+    public void ClosedConnectionWhoseEveryDataEventWasLostIsAGap()
+    {
+        var h = new TrackerHarness();
+        var id = TrackerHarness.Id();
+        h.Open(id, T0);
+
+        // The kernel sent data events (the close says so) but none arrived: they were lost, not left behind.
+        h.Close(id, T0 + (3 * Ms), bytesSent: 9_600, bytesReceived: 4_800, dataSent: true);
+        h.Tracker.Tick(T0 + (3 * Ms) + (200 * Ms));
+
+        Assert.Equal(0, h.Tracker.ConnectionCount);
+        Assert.Equal(14_400UL, h.Statistics.GapBytes);
+        Assert.Equal(0UL, h.Statistics.BytesNotCaptured);
     }
 
     [Fact]

@@ -103,11 +103,13 @@ internal sealed class TrackerHarness
         Tracker.OnData(in e, payload);
     }
 
-    public void Close(ConnectionId id, ulong timestampNs, long bytesSent, long bytesReceived)
+    public void Close(ConnectionId id, ulong timestampNs, long bytesSent, long bytesReceived, bool dataSent = true)
     {
+        var header = Header(KernelEventKind.Close, id, timestampNs);
+        header.Flags = dataSent ? KernelEventFlags.DataSent : KernelEventFlags.None;
         var e = new CloseEvent
         {
-            Header = Header(KernelEventKind.Close, id, timestampNs),
+            Header = header,
             BytesSent = (ulong)bytesSent,
             BytesReceived = (ulong)bytesReceived,
         };

@@ -12,18 +12,14 @@ e2e_require_root
 rounds=${1:-5}
 iterations=${2:-1000000}
 src=$e2e_root/benchmarks/e2e/hook-cost
-make -s -C "$e2e_root/native/bpf" build/vmlinux.h
-clang -g -O2 -target bpf -D__TARGET_ARCH_x86 -I "$e2e_root/native/bpf/build" -I/usr/include/x86_64-linux-gnu \
-	-c "$src/hooks.bpf.c" -o "$work/hooks.bpf.o"
-bpftool gen skeleton "$work/hooks.bpf.o" name hooks_bpf >"$work/hooks.skel.h"
-cc -O2 -Wall -Wextra -I "$work" -o "$work/hook_cost" "$src/hook_cost.c" -lbpf
+e2e_build_bpf_tool hooks "$src/hooks.bpf.c" "$src/hook_cost.c"
 
 results=$work/results.txt
 : >"$results"
 printf '%-12s %5s %16s %12s %10s %6s\n' hooks round 'ns write+read' 'ns getppid' hits load
 for round in $(seq "$rounds"); do
 	for mode in none tracepoints sys_exit; do
-		read -r pair other hits < <("$work/hook_cost" "$mode" "$iterations")
+		read -r pair other hits < <("$work/hooks" "$mode" "$iterations")
 		printf '%-12s %5s %16s %12s %10s %6s\n' "$mode" "$round" "$pair" "$other" "$hits" "$(e2e_load)"
 		echo "$mode $pair $other" >>"$results"
 	done

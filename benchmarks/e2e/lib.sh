@@ -39,6 +39,18 @@ e2e_build_cli() {
 	fi
 }
 
+# Builds one of the scripts' small libbpf tools into $work/$1: the BPF program $2 (compiled against this
+# repository's vmlinux.h and native/bpf/include), its skeleton "$1_bpf" ($work/$1.skel.h), and the
+# loader $3 that includes it.
+e2e_build_bpf_tool() {
+	local name=$1 program=$2 loader=$3
+	make -s -C "$e2e_root/native/bpf" build/vmlinux.h
+	clang -g -O2 -target bpf -D__TARGET_ARCH_x86 -I "$e2e_root/native/bpf/build" -I "$e2e_root/native/bpf/include" \
+		-I/usr/include/x86_64-linux-gnu -c "$program" -o "$work/$name.bpf.o"
+	bpftool gen skeleton "$work/$name.bpf.o" name "${name}_bpf" >"$work/$name.skel.h"
+	cc -O2 -Wall -Wextra -I "$work" -o "$work/$name" "$loader" -lbpf
+}
+
 # The one-minute load average, written beside every number: the machine may be shared.
 e2e_load() { cut -d' ' -f1 /proc/loadavg; }
 

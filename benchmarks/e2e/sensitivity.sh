@@ -26,11 +26,7 @@ port=18482
 url=http://127.0.0.1:$port/index.html
 
 src=$e2e_root/benchmarks/e2e/sensitivity
-make -s -C "$e2e_root/native/bpf" build/vmlinux.h
-clang -g -O2 -target bpf -D__TARGET_ARCH_x86 -I "$e2e_root/native/bpf/build" -I/usr/include/x86_64-linux-gnu \
-	-c "$src/spin.bpf.c" -o "$work/spin.bpf.o"
-bpftool gen skeleton "$work/spin.bpf.o" name spin_bpf >"$work/spin.skel.h"
-cc -O2 -Wall -Wextra -I "$work" -o "$work/spin" "$src/spin.c" -lbpf
+e2e_build_bpf_tool spin "$src/spin.bpf.c" "$src/spin.c"
 
 e2e_start_nginx "$port"
 read -r -a nginx_pids <<<"$(cat "$nginx_pid_file") $(pgrep -P "$(cat "$nginx_pid_file")" | tr '\n' ' ')"

@@ -9,6 +9,7 @@
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
+#include "syscall_regs.h"
 
 char LICENSE[] SEC("license") = "Dual MIT/GPL";
 
@@ -32,18 +33,19 @@ static long spin_until(__u32 index, void *deadline)
 
 static __always_inline bool data_syscall(__u64 nr)
 {
+	/* The data syscalls the tracer handles (its syscall_exits table in trace.bpf.c). */
 	switch (nr) {
-	case 0:   /* read */
-	case 1:   /* write */
-	case 19:  /* readv */
-	case 20:  /* writev */
-	case 40:  /* sendfile */
-	case 44:  /* sendto */
-	case 45:  /* recvfrom */
-	case 46:  /* sendmsg */
-	case 47:  /* recvmsg */
-	case 299: /* recvmmsg */
-	case 307: /* sendmmsg */
+	case SYSCALL_NR_READ:
+	case SYSCALL_NR_WRITE:
+	case SYSCALL_NR_READV:
+	case SYSCALL_NR_WRITEV:
+	case SYSCALL_NR_SENDFILE64:
+	case SYSCALL_NR_SENDTO:
+	case SYSCALL_NR_RECVFROM:
+	case SYSCALL_NR_SENDMSG:
+	case SYSCALL_NR_RECVMSG:
+	case SYSCALL_NR_RECVMMSG:
+	case SYSCALL_NR_SENDMMSG:
 		return true;
 	default:
 		return false;
@@ -56,7 +58,7 @@ int BPF_PROG(spin_exit, struct pt_regs *regs, long ret)
 	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
 	__u64 start, deadline;
 
-	if (ret <= 0 || !data_syscall(regs->orig_ax) || !bpf_map_lookup_elem(&targets, &tgid))
+	if (ret <= 0 || !data_syscall(syscall_nr(regs)) || !bpf_map_lookup_elem(&targets, &tgid))
 		return 0;
 	start = bpf_ktime_get_ns();
 	deadline = start + spin_ns;

@@ -9,17 +9,8 @@ namespace Ebpf.ProtocolTracing.Tests.Kernel;
 [Collection("Kernel")]
 public sealed class ProcessExitKernelTests(ITestOutputHelper output)
 {
-    private static KernelProbeSettings Settings(EventBufferKind buffer, params int[] pids) => new(
-        Buffer: buffer,
-        RingBufferBytes: 1 << 20,
-        PerfBufferPagesPerCpu: 16,
-        ChunkLimit: KernelEventLayout.MaxChunk,
-        MaxChunks: 4,
-        ExcludedTgid: null,
-        ProcessIds: pids,
-        ForcedPorts: [],
-        EnabledProtocolsMask: ulong.MaxValue,
-        CaptureAll: false);
+    private static KernelProbeSettings Settings(EventBufferKind buffer, params int[] pids) =>
+        OwnProcessProbeSettings.Default with { Buffer = buffer, ProcessIds = pids, CaptureAll = false };
 
     [KernelTheory]
     [InlineData(EventBufferKind.RingBuffer)]
